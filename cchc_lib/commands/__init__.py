@@ -1,0 +1,1 @@
+"""Sub-commands of ``cchc``: one module each, with ``register(subparsers)``."""

@@ -1,0 +1,71 @@
+"""Errors the library raises. Messages are Vietnamese: they reach officials as is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CchcError(Exception):
+    """Base of every error cchc reports to the user (CLI exit status 2 unless said)."""
+
+    exit_code = 2
+
+
+class PlanFormatError(CchcError):
+    """The file is not a CCHC plan cchc can read."""
+
+    def __init__(self, path: str, where: str | None, message: str) -> None:
+        self.path = path
+        self.where = where
+        self.detail = message
+        loc = f"{path}, {where}" if where else path
+        super().__init__(f"Tệp kế hoạch {loc}: {message}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding in an input workbook."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: object
+    message: str  # what is wrong and what was expected
+    fix: str  # how to fix it
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f'trang "{self.sheet}"')
+        if self.row is not None:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f'cột "{self.column}"')
+        loc = ", ".join(parts)
+        val = "" if self.value in (None, "") else f" Giá trị: {self.value!r}."
+        label = "Lỗi" if self.severity == "error" else "Cảnh báo"
+        return f"{label}: {loc}: {self.message}.{val} Cách sửa: {self.fix}."
+
+
+class DataValidationError(CchcError):
+    """Monthly workbooks failed validation; ``problems`` lists every finding."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        head = f"Dữ liệu hằng tháng có {len(errors)} lỗi"
+        super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+
+
+class ParameterError(CchcError):
+    """A parameters file is wrong (unknown key, wrong type, missing file)."""
+
+
+class ReportRunError(CchcError):
+    """Executing or exporting a report failed."""
+
+    exit_code = 1
