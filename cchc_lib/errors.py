@@ -69,3 +69,18 @@ class ReportRunError(CchcError):
     """Executing or exporting a report failed."""
 
     exit_code = 1
+
+
+class PeriodError(CchcError):
+    """A reporting-period code or window rule is not valid."""
+
+
+class LinkError(CchcError):
+    """A target-links file (``links.yaml``) is malformed."""
+
+    def __init__(self, path: str, where: str | None, message: str) -> None:
+        self.path = path
+        self.where = where
+        self.detail = message
+        loc = f"{path}, {where}" if where else path
+        super().__init__(f"Tệp liên kết chỉ tiêu {loc}: {message}")

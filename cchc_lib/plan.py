@@ -1,0 +1,191 @@
+"""The CCHC plan as structured data: ``load_plan(path) -> Plan``.
+
+Reads the text form (converted from the signed document, appendix tab-separated)
+and the Word form (.docx, appendix as a real table). Columns are matched by
+their header text, so plans with other column sets read too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from .budget import parse_budget
+from .deadline import parse_deadline
+from .errors import PlanFormatError
+from .measures import extract_measures
+from .model import Area, Plan, PlanMeta, Solution, SubArea, Target, Task
+from .plan_body import BodyParse, parse_body
+from .plan_sources import RawDocument, read_source
+from .plan_table import TableParse, parse_table, roman_value, split_items, strip_html
+from .text import nfc
+from .units import aliases_for, default_aliases, split_units
+
+__all__ = ["load_plan", "parse_plan"]
+
+_ANNEX_OF = re.compile(r"\(Kèm theo .*?\bcủa\s+(?P<agency>[^)]+)\)", re.IGNORECASE)
+
+
+def load_plan(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> Plan:
+    """Read a plan file (.txt or .docx).
+
+    Unit aliases come from the package defaults plus ``<stem>.units.yaml`` beside the plan.
+
+    >>> plan = load_plan("data/plan/000_04455437811e3eec.txt")  # doctest: +SKIP
+    >>> plan.meta.year
+    2022
+    """
+    doc = read_source(path)
+    return parse_plan(doc, aliases=aliases if aliases is not None else aliases_for(path))
+
+
+def parse_plan(doc: RawDocument, *, aliases: Mapping[str, str] | None = None) -> Plan:
+    """Build a :class:`Plan` from a document already read by :func:`read_source`."""
+    aliases = default_aliases() if aliases is None else aliases
+    body = parse_body(list(doc.paragraphs) + list(doc.trailing), doc.source)
+    table = parse_table(doc)
+    warnings: list[str] = list(body.warnings) + table.warnings
+    if not table.areas:
+        raise PlanFormatError(
+            doc.source,
+            doc.rows[0][0] if doc.rows else None,
+            "bảng nhiệm vụ không có dòng lĩnh vực nào (I, II, … kèm tên lĩnh vực). "
+            "Hãy kiểm tra phụ lục nhiệm vụ của kế hoạch.",
+        )
+    year = body.year
+    if year is None:
+        raise PlanFormatError(
+            doc.source,
+            None,
+            'không xác định được năm của kế hoạch: cần tiêu đề "KẾ HOẠCH … NĂM 2022" '
+            'hoặc dòng "…, ngày … tháng … năm 2022".',
+        )
+    meta = _meta(doc, body, year, warnings)
+    tasks = _tasks(table, year, aliases, warnings)
+    if not tasks:
+        raise PlanFormatError(
+            doc.source, None, "bảng nhiệm vụ không có nhiệm vụ nào (dòng đánh số 1, 2, …)."
+        )
+    return Plan(
+        source=doc.source,
+        meta=meta,
+        purposes=tuple(body.purposes),
+        goals=tuple(body.goals),
+        targets=_targets(body, table),
+        solutions=tuple(Solution(a, t, s, x) for a, t, s, x in body.solutions),
+        areas=tuple(
+            Area(a.code, a.title, tuple(SubArea(c, t) for c, t in a.subareas)) for a in table.areas
+        ),
+        tasks=tasks,
+        warnings=tuple(warnings),
+    )
+
+
+def _meta(doc: RawDocument, body: BodyParse, year: int, warnings: list[str]) -> PlanMeta:
+    agency = body.agency
+    if not agency:
+        for _, text in doc.paragraphs:
+            if m := _ANNEX_OF.search(text):
+                agency = nfc(m.group("agency"))
+                break
+    if not agency:
+        warnings.append(
+            "Không xác định được cơ quan ban hành kế hoạch; hãy khai báo trong tham số báo cáo."
+        )
+    parent = body.parent
+    if not parent and body.place:
+        preamble = " ".join(t for _, t in doc.paragraphs[:12])
+        if "UBND tỉnh" in preamble or "Ủy ban nhân dân tỉnh" in preamble:
+            parent = f"UBND tỉnh {body.place}"
+        elif "UBND thành phố" in preamble:
+            parent = f"UBND thành phố {body.place}"
+    if not body.signer_title:
+        warnings.append("Không tìm thấy chức danh người ký kế hoạch.")
+    return PlanMeta(
+        agency=agency,
+        parent=parent,
+        number=body.number,
+        place=body.place,
+        date=body.date,
+        year=year,
+        title=body.title,
+        signer_title=body.signer_title,
+        signer_position=body.signer_position,
+        signer_name=body.signer_name,
+        recipients=tuple(body.recipients),
+    )
+
+
+def _sub_short(sub: str | None) -> str | None:
+    return sub.split(".")[-1] if sub else None
+
+
+def _tasks(
+    table: TableParse, year: int, aliases: Mapping[str, str], warnings: list[str]
+) -> tuple[Task, ...]:
+    out: list[Task] = []
+    order = {a.code: roman_value(a.code) for a in table.areas}
+    for row in sorted(table.rows, key=lambda r: (order.get(r.area, 0), r.subarea or "")):
+        for k, draft in enumerate(row.tasks, start=1):
+            c = draft.cells
+            parts = (
+                [row.area]
+                + ([_sub_short(row.subarea)] if row.subarea else [])
+                + [str(row.num), str(k)]
+            )
+            task_id = ".".join(p for p in parts if p)
+            deadline, warn = parse_deadline(c["deadline"], year)
+            if warn:
+                warnings.append(f"{draft.loc} (nhiệm vụ {task_id}): {warn}")
+            out.append(
+                Task(
+                    id=task_id,
+                    area=row.area,
+                    subarea=row.subarea,
+                    row=row.num,
+                    target=strip_html(row.target),
+                    task=" ".join(split_items(c["task"])) if c["task"] else "",
+                    activities=split_items(c["activities"]),
+                    outputs=split_items(c["outputs"]),
+                    lead=split_units(c["lead"], aliases),
+                    partners=split_units(c["partners"], aliases),
+                    deadline=deadline,
+                    budget=parse_budget(c["budget"]),
+                    source_line=_line_no(draft.loc),
+                )
+            )
+            if not c["task"]:
+                warnings.append(f"{draft.loc} (nhiệm vụ {task_id}): ô Nhiệm vụ trống.")
+    return tuple(out)
+
+
+def _line_no(loc: str) -> int | None:
+    m = re.search(r"(\d+)$", loc)
+    return int(m.group(1)) if m else None
+
+
+def _targets(body: BodyParse, table: TableParse) -> tuple[Target, ...]:
+    out: list[Target] = []
+    for section, items in (("II.1", body.goals), ("II.2", body.targets)):
+        for i, text in enumerate(items, start=1):
+            out.append(Target(f"{section}.{i}", section, text, extract_measures(text)))
+    for row in table.rows:
+        text = strip_html(row.target)
+        if not text:
+            continue
+        parts = (
+            ["PL", row.area] + ([_sub_short(row.subarea)] if row.subarea else []) + [str(row.num)]
+        )
+        out.append(
+            Target(
+                ".".join(p for p in parts if p),
+                "appendix",
+                text,
+                extract_measures(text),
+                area=row.area,
+                subarea=row.subarea,
+                row=row.num,
+            )
+        )
+    return tuple(out)
