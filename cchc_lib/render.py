@@ -1,0 +1,151 @@
+"""Executed report notebook -> one self-contained HTML document -> PDF.
+
+The HTML comes from nbconvert with our ``cchc`` template (outputs only: no code,
+prompts, streams or tracebacks); the PDF is that same HTML printed by WeasyPrint
+with the bundled Liberation Serif fonts, so every machine embeds the same
+Vietnamese-complete serif.
+
+>>> pdf = export_notebook(nb, ["pdf"], title="Báo cáo quý I")["pdf"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+from cchc_lib.errors import ReportRunError
+
+if TYPE_CHECKING:  # WeasyPrint is imported on first PDF (HTML-only runs skip its start-up)
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+__all__ = ["FORMATS", "export_notebook", "html_to_pdf", "notebook_to_html"]
+
+FORMATS = ("html", "pdf")
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = _PACKAGE_DIR / "templates"
+FONTS_DIR = _PACKAGE_DIR / "fonts"
+TEMPLATE_NAME = "cchc"
+
+# (file, font-weight, font-style) of the bundled family.
+_FONT_FAMILY = "Liberation Serif"
+_FONT_FACES = (
+    ("LiberationSerif-Regular.ttf", "normal", "normal"),
+    ("LiberationSerif-Bold.ttf", "bold", "normal"),
+    ("LiberationSerif-Italic.ttf", "normal", "italic"),
+    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
+)
+
+# Cells carrying this tag are dropped whole (input and outputs).
+REMOVE_TAG = "remove"
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {REMOVE_TAG}
+    return HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+    )
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, *, title: str = "") -> str:
+    """Render an executed notebook's outputs as one self-contained HTML page.
+
+    Keeps markdown cells and text/html, text/markdown, SVG, PNG and JPEG outputs
+    (images as data URIs); drops code, prompts, stdout/stderr, errors, plain-text
+    reprs and cells tagged ``remove``. ``title`` becomes the HTML/PDF title.
+    """
+    body, _ = _exporter().from_notebook_node(nb, resources={"cchc_title": title})
+    return body
+
+
+def _font_face_css() -> str:
+    rules = []
+    for file, weight, style in _FONT_FACES:
+        url = (FONTS_DIR / file).as_uri()
+        rules.append(
+            f'@font-face {{ font-family: "{_FONT_FAMILY}"; src: url("{url}"); '
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
+    return "\n".join(rules) + "\n"
+
+
+def _url_fetcher(protocols: set[str]) -> Any:
+    # WeasyPrint >= 68 has URLFetcher(allowed_protocols=...); older ones keep
+    # their default fetcher (our HTML only holds data: URIs anyway).
+    try:
+        from weasyprint import URLFetcher
+    except ImportError:  # pragma: no cover - depends on the installed WeasyPrint
+        return None
+    return URLFetcher(allowed_protocols=protocols)
+
+
+@functools.cache
+def _pdf_setup() -> tuple[FontConfiguration, CSS, Any]:
+    """Font configuration, @font-face sheet and URL fetcher, built once per process."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    font_css = CSS(
+        string=_font_face_css(),
+        font_config=font_config,
+        url_fetcher=_url_fetcher({"file"}),
+    )
+    return font_config, font_css, _url_fetcher({"data"})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print ``html`` (from :func:`notebook_to_html`) to PDF bytes with WeasyPrint.
+
+    Adds ``@font-face`` rules for the bundled fonts; only ``data:`` URIs are
+    fetched from the document itself, never the network.
+    """
+    from weasyprint import HTML
+
+    font_config, font_css, fetcher = _pdf_setup()
+    document = HTML(string=html, url_fetcher=fetcher)
+    return document.write_pdf(
+        stylesheets=[font_css],
+        font_config=font_config,
+        presentational_hints=True,
+    )
+
+
+def export_notebook(
+    nb: nbformat.NotebookNode, formats: Iterable[str], *, title: str = ""
+) -> dict[str, bytes]:
+    """Render ``nb`` to each of ``formats`` ("html", "pdf"); HTML is UTF-8 bytes.
+
+    The PDF is printed from the very HTML returned under "html".
+    """
+    wanted = list(dict.fromkeys(formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise ReportRunError(
+            f"Định dạng xuất không hỗ trợ: {', '.join(map(repr, unknown))}. "
+            f"Chỉ dùng: {', '.join(FORMATS)}."
+        )
+    if not wanted:
+        return {}
+    html = notebook_to_html(nb, title=title)
+    out: dict[str, bytes] = {}
+    for fmt in wanted:
+        out[fmt] = html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
+    return out
