@@ -1,0 +1,213 @@
+"""Charts for the report, as SVG strings with Vietnamese labels (grey tones: prints in black)."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from importlib import resources
+
+from ..fmt import fmt_int, fmt_pct
+from ..indicators import Results
+
+GREYS = ("#1a1a1a", "#6e6e6e", "#a8a8a8", "#d4d4d4", "#ffffff")
+HATCHES = ("", "", "//", "", "xx")
+
+
+@lru_cache(maxsize=1)
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    fonts = resources.files("cchc_lib").joinpath("fonts")
+    for name in ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"):
+        font_manager.fontManager.addfont(str(fonts.joinpath(name)))
+    plt.rcParams.update(
+        {
+            "font.family": "Liberation Serif",
+            "font.size": 10,
+            "svg.fonttype": "path",
+            "svg.hashsalt": "cchc",  # stable ids: the same data gives the same SVG
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.edgecolor": "#333333",
+            "figure.dpi": 100,
+        }
+    )
+    return plt
+
+
+def _svg(fig) -> str:
+    plt = _plt()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _month_label(label: str) -> str:
+    return f"T{int(label[5:])}/{label[:4]}"
+
+
+def task_status_by_area(results: Results, area_label) -> str:
+    """Horizontal stacked bars: the state of each area's tasks at the period end."""
+    plt = _plt()
+    rows = [(area_label(code, title), s) for code, title, s in results.by_area]
+    fig, ax = plt.subplots(figsize=(6.3, 0.42 * len(rows) + 1.1))
+    labels = [r[0] for r in rows]
+    series = [
+        ("Hoàn thành đúng hạn", [s.done_on_time for _, s in rows]),
+        ("Hoàn thành chậm", [s.done_late for _, s in rows]),
+        ("Chưa hoàn thành, trong hạn", [s.total - s.done - s.overdue - s.stopped for _, s in rows]),
+        ("Quá hạn", [s.overdue for _, s in rows]),
+        ("Dừng thực hiện", [s.stopped for _, s in rows]),
+    ]
+    left = [0] * len(rows)
+    y = list(range(len(rows)))[::-1]
+    for (name, values), colour, hatch in zip(series, GREYS, HATCHES, strict=True):
+        if not any(values):
+            continue
+        ax.barh(
+            y,
+            values,
+            left=left,
+            color=colour,
+            edgecolor="#1a1a1a",
+            linewidth=0.6,
+            hatch=hatch,
+            label=name,
+            height=0.6,
+        )
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("Số nhiệm vụ")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18 - 0.02 * len(rows) / 7),
+        ncol=3,
+        frameon=False,
+        fontsize=9,
+    )
+    return _svg(fig)
+
+
+def dossiers(results: Results) -> str | None:
+    """Monthly dossiers received (online, by post, in person) and the on-time rate."""
+    points = [p for p in results.series if p.present]
+    if not points:
+        return None
+    plt = _plt()
+    vals = [dict(p.values) for p in points]
+    rates = [dict(p.rates).get("ty_le_dung_han") for p in points]
+    online = [v.get("hs_truc_tuyen") or 0 for v in vals]
+    post = [v.get("hs_bcci") or 0 for v in vals]
+    total = [v.get("hs_tiep_nhan") or 0 for v in vals]
+    direct = [max(t - o - p, 0) for t, o, p in zip(total, online, post, strict=True)]
+    x = list(range(len(points)))
+    fig, ax = plt.subplots(figsize=(6.3, 3.0))
+    ax.bar(x, online, color=GREYS[0], label="Trực tuyến", width=0.6)
+    ax.bar(
+        x,
+        post,
+        bottom=online,
+        color=GREYS[2],
+        hatch="//",
+        edgecolor="#1a1a1a",
+        linewidth=0.6,
+        label="Qua bưu chính công ích",
+        width=0.6,
+    )
+    bottom = [a + b for a, b in zip(online, post, strict=True)]
+    ax.bar(
+        x,
+        direct,
+        bottom=bottom,
+        color=GREYS[3],
+        edgecolor="#1a1a1a",
+        linewidth=0.6,
+        label="Trực tiếp",
+        width=0.6,
+    )
+    ax.set_xticks(x, [_month_label(p.month) for p in points])
+    ax.set_ylabel("Số hồ sơ tiếp nhận")
+    ax2 = ax.twinx()
+    ax2.spines["right"].set_visible(True)
+    if any(r is not None for r in rates):
+        ax2.plot(
+            x,
+            [r if r is not None else float("nan") for r in rates],
+            color="black",
+            marker="o",
+            linewidth=1.4,
+            label="Tỷ lệ giải quyết đúng hạn (%)",
+        )
+        for xi, r in zip(x, rates, strict=True):
+            if r is not None:
+                ax2.annotate(
+                    fmt_pct(r),
+                    (xi, r),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=8,
+                )
+    ax2.set_ylim(0, 110)
+    ax2.set_ylabel("Tỷ lệ đúng hạn (%)")
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(
+        h1 + h2,
+        l1 + l2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=2,
+        frameon=False,
+        fontsize=9,
+    )
+    return _svg(fig)
+
+
+def online_share(results: Results) -> str | None:
+    """Dossiers of the period by channel, as one horizontal 100% bar with figures."""
+    v = dict(results.indicators)
+    total = v.get("hs_tiep_nhan")
+    if not total:
+        return None
+    online = v.get("hs_truc_tuyen") or 0
+    post = v.get("hs_bcci") or 0
+    direct = max(total - online - post, 0)
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.3, 1.25))
+    left = 0.0
+    for (name, value), colour, hatch in zip(
+        (("Trực tuyến", online), ("Bưu chính công ích", post), ("Trực tiếp", direct)),
+        (GREYS[0], GREYS[2], GREYS[3]),
+        ("", "//", ""),
+        strict=True,
+    ):
+        share = 100 * value / total
+        ax.barh(
+            [0],
+            [share],
+            left=left,
+            color=colour,
+            hatch=hatch,
+            edgecolor="#1a1a1a",
+            linewidth=0.6,
+            height=0.5,
+            label=f"{name}: {fmt_int(value)} ({fmt_pct(share)})",
+        )
+        left += share
+    ax.set_xlim(0, 100)
+    ax.set_yticks([])
+    ax.set_xlabel("Tỷ lệ hồ sơ theo hình thức tiếp nhận (%)")
+    ax.spines["left"].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6), ncol=3, frameon=False, fontsize=9)
+    return _svg(fig)
+
+
+CHARTS = {"dossiers": dossiers, "online_share": online_share}

@@ -1,0 +1,137 @@
+"""Everything a report needs, loaded once: parameters, plan, period, monthly data, results."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import ParameterError
+from ..indicators import Results, compute
+from ..links import load_links
+from ..model import MonthData, Plan
+from ..paths import resolve
+from ..periods import Period, parse_period
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """The notebook's parameters (see parameters/*.yaml)."""
+
+    report: str
+    plan: str
+    data: str
+    window_rule: str = "official"
+    report_number: str = ""
+    report_date: str = ""
+    signer_title: str = ""
+    signer_position: str = ""
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ()
+    agency: str = ""
+    parent_agency: str = ""
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    params: ReportParams
+    plan: Plan
+    period: Period
+    months: tuple[MonthData, ...]  # the year to date (the period's months all present)
+    results: Results
+    previous: Results | None  # the preceding period, when its data exists
+    previous_year: Results | None = None  # the previous year (annual report), when it exists
+    notes: tuple[str, ...] = field(default=())
+
+    # --- names -----------------------------------------------------------------------
+    @property
+    def agency(self) -> str:
+        return self.params.agency or self.plan.meta.agency
+
+    @property
+    def parent(self) -> str:
+        return self.params.parent_agency or self.plan.meta.parent or ""
+
+    @property
+    def abbreviation(self) -> str:
+        """The agency's code in document numbers: "/KH-SCT" -> "SCT"."""
+        m = re.search(r"/\s*[A-ZĐ]+-\s*([A-ZĐ0-9]+)", self.plan.meta.number or "")
+        return m.group(1) if m else ""
+
+    @property
+    def report_date(self) -> date | None:
+        if not self.params.report_date:
+            return None
+        try:
+            return date.fromisoformat(self.params.report_date)
+        except ValueError:
+            raise ParameterError(
+                f'Tham số report_date "{self.params.report_date}" không đúng dạng YYYY-MM-DD '
+                "(ví dụ 2022-03-14)."
+            ) from None
+
+    @cached_property
+    def is_annual(self) -> bool:
+        return self.period.kind == "year"
+
+
+def _months_to_load(folder: Path, period: Period) -> tuple[str, ...]:
+    """The period's months (all required) plus earlier months of the year that exist."""
+    earlier = [
+        m
+        for m in period.year_to_date
+        if m not in period.months and (folder / f"{m}.xlsx").is_file()
+    ]
+    return tuple(sorted({*earlier, *period.months}))
+
+
+def _optional_results(plan: Plan, folder: Path, period: Period, links) -> Results | None:
+    """Results of another period when every one of its workbooks is there, else None."""
+    from ..monthly import load_months
+
+    if not all((folder / f"{m}.xlsx").is_file() for m in period.months):
+        return None
+    months = load_months(folder, plan, months=_months_to_load(folder, period))
+    return compute(plan, months, period, links=links)
+
+
+def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
+    """The folder of another year's workbooks: ``data/2021`` beside ``data/2022``."""
+    if year == base_year:
+        return folder
+    if folder.name == str(base_year):
+        return folder.with_name(str(year))
+    return folder
+
+
+def load_context(params: ReportParams) -> ReportContext:
+    """Load the plan and the workbooks the report's period needs, and compute the results."""
+    from ..monthly import load_months
+    from ..plan import load_plan
+
+    plan_path = resolve(params.plan)
+    folder = resolve(params.data)
+    plan = load_plan(plan_path)
+    period = parse_period(params.report, rule=params.window_rule)
+    links = load_links(plan_path)
+    months = load_months(folder, plan, months=_months_to_load(folder, period))
+    results = compute(plan, months, period, links=links)
+    prev_period = period.previous
+    prev_folder = data_folder_for(folder, prev_period.year, period.year)
+    previous = None
+    if prev_folder.is_dir() and (prev_period.year == period.year or prev_folder != folder):
+        previous = _optional_results(plan, prev_folder, prev_period, links)
+    previous_year = None
+    if period.kind == "year":
+        previous_year = previous
+    return ReportContext(
+        params=params,
+        plan=plan,
+        period=period,
+        months=months,
+        results=results,
+        previous=previous,
+        previous_year=previous_year,
+    )
