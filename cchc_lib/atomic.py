@@ -1,14 +1,72 @@
-"""Write files atomically: a temporary name in the same folder, fsync, then rename."""
+"""Write files atomically: a temporary name in the same folder, fsync, then rename.
+
+Readers see the old file or the new one, never half of one; a failure leaves the old
+file untouched and no temporary file behind.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, fsync it, and return its name.
+
+    The file gets the permissions a plain ``open(path, "wb")`` would (0666 less the umask),
+    not mkstemp's private 0600.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with suppress(OSError):  # not every platform can fsync a directory
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_all(files: Mapping[Path, bytes]) -> None:
+    """Stage every file, then rename them all into place (nothing replaced if staging fails)."""
+    staged: dict[Path, Path] = {}
+    try:
+        for path, data in files.items():
+            staged[path] = stage(path, data)
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
+    finally:
+        for tmp in staged.values():
+            with suppress(FileNotFoundError):
+                os.unlink(tmp)
+    for folder in {p.parent for p in files}:
+        _fsync_dir(folder)
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+    """Write one file atomically.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -16,18 +74,5 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     b'x'
     """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_all({p: data})
     return p

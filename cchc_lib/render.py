@@ -10,7 +10,9 @@ Vietnamese-complete serif.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,6 +98,18 @@ def _url_fetcher(protocols: set[str]) -> Any:
     return URLFetcher(allowed_protocols=protocols)
 
 
+def _release_fonts(font_config: Any) -> None:
+    """Remove the font configuration's temporary folder while the interpreter still runs.
+
+    WeasyPrint does it in ``__del__``, which at interpreter exit finds ``rmtree`` already
+    torn down and prints an ignored exception.
+    """
+    folder = getattr(font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        font_config._folder = None
+
+
 @functools.cache
 def _pdf_setup() -> tuple[FontConfiguration, CSS, Any]:
     """Font configuration, @font-face sheet and URL fetcher, built once per process."""
@@ -103,6 +117,7 @@ def _pdf_setup() -> tuple[FontConfiguration, CSS, Any]:
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
+    atexit.register(_release_fonts, font_config)
     font_css = CSS(
         string=_font_face_css(),
         font_config=font_config,
