@@ -1,0 +1,43 @@
+"""``cchc sample``: write a year of synthetic monthly workbooks (for demos and tests)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import CchcError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sample",
+        help="sinh số liệu mẫu 12 tháng (YYYY-01.xlsx … YYYY-12.xlsx) theo kế hoạch",
+        description="Sinh số liệu giả lập, cố định theo --seed, cho 12 tháng của năm.",
+    )
+    p.add_argument("--plan", required=True, help="tệp kế hoạch (.txt hoặc .docx)")
+    p.add_argument("--year", type=int, help="năm của số liệu (mặc định: năm của kế hoạch)")
+    p.add_argument("-o", "--output", required=True, help="thư mục đích, vd data/2022")
+    p.add_argument("--seed", type=int, default=2022, help="hạt giống ngẫu nhiên (mặc định 2022)")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="hệ số quy mô số hồ sơ, văn bản, CBCC (mặc định 1)"
+    )
+    p.add_argument("--force", action="store_true", help="ghi vào thư mục đã có tệp")
+    p.set_defaults(func=cmd_sample)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from ..plan import load_plan
+    from ..sample import generate_year
+
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise CchcError(f"{out} là một tệp, không phải thư mục.")
+    if out.is_dir() and any(out.iterdir()) and not args.force:
+        raise CchcError(f"Thư mục {out} đã có tệp. Chọn thư mục khác hoặc thêm --force để ghi đè.")
+    if args.scale <= 0:
+        raise CchcError(f"Tham số --scale phải lớn hơn 0 (đang là {args.scale}).")
+    plan = load_plan(args.plan)
+    year = args.year or plan.meta.year
+    paths = generate_year(plan, year, out, seed=args.seed, unit_scale=args.scale)
+    print(f"Đã sinh {len(paths)} tệp số liệu mẫu năm {year} vào {out} (seed {args.seed}).")
+    return 0

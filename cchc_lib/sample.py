@@ -1,0 +1,307 @@
+"""Deterministic synthetic monthly data: twelve filled workbooks for a plan.
+
+The workbooks are made by the template code (``build_template``) and filled with
+values from a seeded ``random.Random``: the same plan, year, seed and scale give
+byte-identical files. Figures are sized for a provincial department (hundreds of
+dossiers a month, tens of staff) and ``unit_scale`` scales the counts.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from .cells import month_window, year_window
+from .model import NARRATIVE_KEYS, Plan, Task, TaskProgress
+from .template import build_template, default_timestamp, fill_workbook, save_workbook
+from .text import fold
+
+__all__ = ["generate_year"]
+
+
+@dataclass(frozen=True)
+class _Track:
+    """How a task moves through the year: started on ``start``, done on ``done``."""
+
+    start: date
+    done: date | None  # None: recurring work, "Đang thực hiện" all year
+    due: date | None = None
+
+
+def _shift(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _between(rng: random.Random, lo: date, hi: date) -> date:
+    return lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
+
+
+def _tracks(plan: Plan, year: int, rng: random.Random) -> dict[str, _Track]:
+    first, last = date(year, 1, 3), year_window(year)[1]
+    shift = year - plan.meta.year
+    timed: list[tuple[Task, date, date]] = []
+    tracks: dict[str, _Track] = {}
+    for t in plan.tasks:
+        d = t.deadline
+        if (
+            d.ongoing
+            or d.kind in ("recurring", "unspecified")
+            or (d.start is None and d.end is None)
+        ):
+            tracks[t.id] = _Track(first, None)
+            continue
+        end = _shift(d.end or d.start, shift)  # type: ignore[arg-type]
+        start = _shift(d.start, shift) if d.start else end - timedelta(days=45)
+        if d.kind == "per_plan":  # "Theo Kế hoạch năm": done towards the end of the year
+            tracks[t.id] = _Track(first, _between(rng, date(year, 10, 15), last))
+            continue
+        timed.append((t, max(first, min(start, last)), max(first, min(end, last))))
+    early = [t for t, _, end in timed if end <= date(year, 6, 14)]
+    overdue = {t.id for t in rng.sample(early, min(len(early), rng.choice((1, 2))))}
+    for t, start, end in timed:
+        roll = rng.random()
+        if t.id in overdue:  # still open at mid-year, finished in the second half
+            done = _between(rng, date(year, 8, 1), date(year, 10, 31))
+        elif roll < 0.12:  # a few finish late
+            done = _between(rng, end + timedelta(days=10), end + timedelta(days=60))
+        else:
+            done = _between(rng, max(start, end - timedelta(days=rng.randint(20, 60))), end)
+        tracks[t.id] = _Track(start, min(done, last), end)
+    return tracks
+
+
+def _outputs(task: Task) -> str:
+    return (task.outputs[0] if task.outputs else task.task).rstrip(".")
+
+
+def _progress(plan: Plan, tracks: dict[str, _Track], month: int, year: int, rng: random.Random):
+    cutoff = month_window(f"{year}-{month:02d}")[1]
+    rows: list[TaskProgress] = []
+    for t in plan.tasks:
+        tr = tracks[t.id]
+        if tr.done is None:
+            pct = min(100, round(100 * month / 12.5) + rng.choice((-2, 0, 0, 2)))
+            rows.append(
+                TaskProgress(
+                    t.id,
+                    "in_progress",
+                    float(pct),
+                    None,
+                    f"Triển khai thường xuyên; đã thực hiện khoảng {pct}% khối lượng năm.",
+                )
+            )
+        elif tr.done <= cutoff:
+            rows.append(
+                TaskProgress(t.id, "done", 100.0, tr.done, f"Đã hoàn thành: {_outputs(t)}.")
+            )
+        elif tr.start <= cutoff:
+            span = max(1, (tr.done - tr.start).days)
+            pct = max(5, min(95, 5 * round(20 * (cutoff - tr.start).days / span)))
+            behind = tr.due is not None and cutoff > tr.due
+            rows.append(
+                TaskProgress(
+                    t.id,
+                    "in_progress",
+                    float(pct),
+                    None,
+                    f"Đang thực hiện; sản phẩm dự kiến: {_outputs(t)}.",
+                    rng.choice(_DELAYS) if behind else "",
+                )
+            )
+        else:
+            rows.append(TaskProgress(t.id, "not_started", None, None))
+    return rows
+
+
+_DELAYS = (
+    "Chậm so với thời hạn do phải chờ ý kiến góp ý của các đơn vị liên quan.",
+    "Chậm so với thời hạn do nhân lực còn mỏng, phải ưu tiên nhiệm vụ chuyên môn đột xuất.",
+    "Chậm so với thời hạn do chờ hướng dẫn của cơ quan cấp trên.",
+)
+
+
+def _inspection_months(plan: Plan, year: int) -> list[int]:
+    """Months of the plan's CCHC inspection task (its window), July–September if none."""
+    shift = year - plan.meta.year
+    for t in plan.tasks:
+        text = fold(f"{t.target} {t.task}")
+        d = t.deadline
+        if "kiem tra" in text and not d.ongoing and d.start and d.end and d.kind == "window":
+            lo, hi = _shift(d.start, shift), _shift(d.end, shift)
+            months = [m for m in range(1, 13) if lo <= date(year, m, 14) <= hi + timedelta(14)]
+            if months:
+                return months
+    return [7, 8, 9]
+
+
+def _indicators(plan: Plan, year: int, rng: random.Random, scale: float) -> list[dict]:
+    def n(x: float) -> int:
+        return max(0, round(x * scale))
+
+    tthc = n(rng.randint(85, 120))
+    staff = n(rng.randint(55, 80))
+    rank_before = rng.randint(8, 16)
+    hires = set(rng.sample(range(3, 11), 2))
+    inspect = _inspection_months(plan, year)
+    inspect_main, inspect_extra = inspect[0], inspect[-1]
+    initiatives = set(rng.sample((6, 9, 12), rng.choice((1, 2))))
+    trained_left = round(staff * rng.uniform(0.85, 0.95))
+    pending = n(rng.randint(15, 35))
+    months = []
+    for m in range(1, 13):
+        f = (m - 1) / 11
+        tthc += 1 if m == 7 else 0
+        du_dk = round(tthc * (0.70 + 0.25 * f))
+        muc4 = round(du_dk * (0.35 + 0.30 * f))
+        co_ho_so = round(tthc * (0.22 + 0.38 * f))
+        nvtc = round(tthc * 0.2)
+        received = n(rng.randint(260, 420) * (0.75 if m == 2 else 1.0))
+        online = min(received, round(received * (0.62 + 0.25 * f + rng.uniform(-0.03, 0.03))))
+        post = min(received - online, rng.randint(2, 8))
+        new_pending = n(rng.randint(15, 35))
+        resolved = max(0, received + pending - new_pending)
+        late = min(resolved, rng.randint(0, max(0, 3 - m // 4)))
+        early = round((resolved - late) * rng.uniform(0.6, 0.8))
+        pending = new_pending
+        staff += 1 if m in hires else 0
+        trained = min(trained_left, rng.randint(2, 8) if m < 12 else trained_left)
+        trained_left -= trained
+        sent = n(rng.randint(150, 260))
+        assigned = n(rng.randint(20, 45))
+        qppl = rng.choice((0, 0, 0, 1, 1, 2))
+        months.append(
+            {
+                "tthc_tong": tthc,
+                "tthc_du_dk_truc_tuyen": du_dk,
+                "tthc_muc3": du_dk - muc4,
+                "tthc_muc4": muc4,
+                "tthc_cong_dvcqg": round(tthc * (0.38 + 0.22 * f)),
+                "tthc_co_ho_so": co_ho_so,
+                "tthc_co_ho_so_truc_tuyen": round(co_ho_so * (0.50 + 0.35 * f)),
+                "tthc_nghia_vu_tai_chinh": nvtc,
+                "tthc_thanh_toan_truc_tuyen": round(nvtc * (0.30 + 0.60 * f)),
+                "hs_tiep_nhan": received,
+                "hs_truc_tuyen": online,
+                "hs_bcci": post,
+                "hs_truoc_han": early,
+                "hs_dung_han": resolved - late - early,
+                "hs_tre_han": late,
+                "hs_dang_giai_quyet": pending,
+                "hs_qua_han_chua_giai_quyet": rng.choice((0, 0, 0, 1)) if m < 7 else 0,
+                "vb_di": sent,
+                "vb_di_ky_so": min(sent, round(sent * (0.86 + 0.12 * f))),
+                "vb_giao": assigned,
+                "vb_giao_dung_han": max(0, assigned - rng.choice((0, 0, 1, 2))),
+                "qppl_tham_muu": qppl,
+                "qppl_dam_bao": qppl,
+                "cbccvc_tong": staff,
+                "cbccvc_dao_tao": trained,
+                "tuyen_dung": 1 if m in hires else 0,
+                "sang_kien": 1 if m in initiatives else 0,
+                "kiem_tra_don_vi": 3 if m == inspect_main else 0,
+                "kiem_tra_dot_xuat": 1 if m == inspect_extra else 0,
+                "quy_trinh_noi_bo": rng.choice((0, 1, 1, 2)),
+                "tuyen_truyen": n(rng.randint(3, 9)),
+                "xep_hang_chi_so_cchc": max(1, rank_before - rng.randint(3, 5))
+                if m == 12
+                else None,
+                "xep_hang_nam_truoc": rank_before if m == 12 else None,
+            }
+        )
+    return months
+
+
+_PERIOD = {3: "quý I", 6: "6 tháng đầu năm", 9: "9 tháng đầu năm", 12: "năm"}
+_STRENGTHS = (
+    "Công tác CCHC được lãnh đạo cơ quan quan tâm chỉ đạo; {done}/{total} nhiệm vụ có thời hạn "
+    "đã hoàn thành, các nhiệm vụ thường xuyên được triển khai đúng tiến độ. Tỷ lệ hồ sơ "
+    "tiếp nhận trực tuyến đạt {online}%, tỷ lệ giải quyết đúng hạn đạt {ontime}%.",
+    "Các phòng, đơn vị chủ động triển khai nhiệm vụ; đã hoàn thành {done}/{total} nhiệm vụ có "
+    "thời hạn. Hồ sơ trực tuyến chiếm {online}% tổng số hồ sơ tiếp nhận; {ontime}% hồ sơ "
+    "được giải quyết trước và đúng hạn.",
+)
+_WEAKNESSES = (
+    "{late}; một số hồ sơ còn giải quyết trễ hạn; tỷ lệ thanh toán trực tuyến chưa cao.",
+    "{late}; việc số hóa hồ sơ, kết quả giải quyết TTHC chưa đồng đều giữa các phòng.",
+)
+_CAUSES = (
+    "Nhân lực làm công tác CCHC còn kiêm nhiệm; hạ tầng công nghệ thông tin chưa đồng bộ; "
+    "một bộ phận người dân, doanh nghiệp chưa quen sử dụng dịch vụ công trực tuyến.",
+    "Một số nhiệm vụ phụ thuộc vào hướng dẫn của cơ quan cấp trên; kinh phí bố trí cho "
+    "ứng dụng công nghệ thông tin còn hạn chế.",
+)
+_NEXT = (
+    "Tập trung hoàn thành các nhiệm vụ còn chậm; đẩy mạnh tuyên truyền, hướng dẫn người dân, "
+    "doanh nghiệp nộp hồ sơ trực tuyến và thanh toán trực tuyến; duy trì hệ thống ISO.",
+    "Đôn đốc các phòng, đơn vị thực hiện đúng tiến độ Kế hoạch; nâng cao tỷ lệ hồ sơ trực "
+    "tuyến, ký số văn bản; chuẩn bị tốt các nội dung phục vụ đánh giá Chỉ số CCHC.",
+)
+_PROPOSALS = (
+    "Đề nghị cơ quan cấp trên tiếp tục tổ chức tập huấn nghiệp vụ CCHC; hỗ trợ nâng cấp "
+    "hạ tầng công nghệ thông tin, phần mềm dùng chung.",
+    "Đề nghị cấp có thẩm quyền quan tâm bố trí kinh phí cho ứng dụng công nghệ thông tin, chuyển "
+    "đổi số trong giải quyết TTHC.",
+)
+
+
+def _late_text(n: int) -> str:
+    if n:
+        return f"Còn {n} nhiệm vụ chậm so với thời hạn của Kế hoạch"
+    return "Các nhiệm vụ cơ bản đúng tiến độ nhưng chất lượng một số sản phẩm chưa cao"
+
+
+def _narrative(
+    rng: random.Random, month: int, progress: list[TaskProgress], ind: dict, tracks: dict
+) -> dict[str, str]:
+    received = ind["hs_tiep_nhan"] or 1
+    resolved = ind["hs_truoc_han"] + ind["hs_dung_han"] + ind["hs_tre_han"] or 1
+    timed = [p for p in progress if tracks[p.task_id].done is not None]
+    fields = {
+        "period": _PERIOD[month],
+        "done": sum(p.status == "done" for p in timed),
+        "total": len(timed),
+        "online": f"{100 * ind['hs_truc_tuyen'] / received:.1f}".replace(".", ","),
+        "ontime": f"{100 * (resolved - ind['hs_tre_han']) / resolved:.1f}".replace(".", ","),
+        "late": _late_text(sum(bool(p.difficulties) for p in progress)),
+    }
+    texts = (_STRENGTHS, _WEAKNESSES, _CAUSES, _NEXT, _PROPOSALS)
+    return {
+        key: f"Kết quả {fields['period']}: " * (key == "uu_diem") + rng.choice(t).format(**fields)
+        for key, t in zip(NARRATIVE_KEYS, texts, strict=True)
+    }
+
+
+def generate_year(
+    plan: Plan,
+    year: int,
+    out_dir: str | os.PathLike[str],
+    *,
+    seed: int = 2022,
+    unit_scale: float = 1.0,
+) -> list[Path]:
+    """Write ``YYYY-01.xlsx`` … ``YYYY-12.xlsx`` into ``out_dir`` (created if needed).
+
+    Deterministic: the same arguments give byte-identical files. Returns the paths.
+    """
+    rng = random.Random(seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tracks = _tracks(plan, year, rng)
+    series = _indicators(plan, year, rng, unit_scale)
+    paths = []
+    for m in range(1, 13):
+        month = f"{year}-{m:02d}"
+        progress = _progress(plan, tracks, m, year, rng)
+        narrative = _narrative(rng, m, progress, series[m - 1], tracks) if m % 3 == 0 else {}
+        wb = build_template(plan, month)
+        fill_workbook(wb, progress=progress, indicators=series[m - 1], narrative=narrative)
+        path = out / f"{month}.xlsx"
+        save_workbook(wb, path, timestamp=default_timestamp(month))
+        paths.append(path)
+    return paths

@@ -1,0 +1,428 @@
+"""The monthly Excel workbook units fill in: layout, writer and filler.
+
+``build_template(plan, month)`` returns an openpyxl ``Workbook`` (pure);
+``write_template(plan, month, path)`` writes it. ``fill_workbook`` puts values into
+a built template (used by the sample generator and the tests); ``save_workbook``
+writes it, byte-stable when given a timestamp.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .catalog import load_catalog
+from .cells import fmt_date, month_label, month_window, year_window
+from .errors import CchcError, DataValidationError
+from .model import NARRATIVE_KEYS, STATUSES, Plan, TaskProgress
+
+__all__ = [
+    "SHEET_PROGRESS",
+    "SHEET_INDICATORS",
+    "SHEET_NARRATIVE",
+    "SHEET_GUIDE",
+    "SHEET_META",
+    "build_template",
+    "write_template",
+    "fill_workbook",
+    "save_workbook",
+    "plan_fingerprint",
+]
+
+SHEET_PROGRESS = "Tiến độ"
+SHEET_INDICATORS = "Chỉ số"
+SHEET_NARRATIVE = "Thuyết minh"
+SHEET_GUIDE = "Hướng dẫn"
+SHEET_META = "_cchc"
+TEMPLATE_VERSION = "1"
+
+# (key, header, width); the first four progress columns are prefilled and locked.
+PROGRESS_COLUMNS = (
+    ("task_id", "Mã nhiệm vụ", 12),
+    ("task", "Nhiệm vụ", 42),
+    ("lead", "Chủ trì", 16),
+    ("deadline", "Thời hạn", 16),
+    ("status", "Trạng thái", 15),
+    ("percent", "Tỷ lệ hoàn thành (%)", 11),
+    ("completed_on", "Ngày hoàn thành", 12),
+    ("result", "Kết quả, sản phẩm", 34),
+    ("difficulties", "Khó khăn, vướng mắc", 24),
+    ("note", "Ghi chú", 16),
+)
+INDICATOR_COLUMNS = (
+    ("code", "Mã chỉ số", 26),
+    ("name", "Tên chỉ số", 62),
+    ("unit", "Đơn vị tính", 13),
+    ("value", "Giá trị", 13),
+    ("note", "Ghi chú", 40),
+)
+NARRATIVE_COLUMNS = (("label", "Mục", 22), ("text", "Nội dung", 110))
+PROGRESS_HEADER_ROW = 4
+INDICATOR_HEADER_ROW = 3
+NARRATIVE_HEADER_ROW = 3
+_LOCKED_PROGRESS = 4
+
+_FONT = Font(name="Times New Roman", size=12)
+_BOLD = Font(name="Times New Roman", size=12, bold=True)
+_TITLE = Font(name="Times New Roman", size=14, bold=True)
+_ITALIC = Font(name="Times New Roman", size=12, italic=True)
+_HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_UNLOCKED = Protection(locked=False)
+_DATE_FORMAT = "dd/mm/yyyy"
+
+
+def plan_fingerprint(plan: Plan) -> str:
+    """A short hash of the plan's task list; workbooks carry it to spot a changed plan."""
+    text = "\n".join(f"{t.id}\t{t.task}\t{t.deadline.raw}" for t in plan.tasks)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def build_template(
+    plan: Plan, month: str, previous: str | os.PathLike[str] | None = None
+) -> Workbook:
+    """The empty workbook for ``month`` ("2022-03"), optionally prefilled from last month.
+
+    ``previous`` is last month's workbook: status, percent, completion date and
+    results are copied by task id (difficulties and notes are not).
+    """
+    wb = Workbook()
+    wb.calculation = CalcProperties(fullCalcOnLoad=False)
+    progress = wb.active
+    progress.title = SHEET_PROGRESS
+    _progress_sheet(progress, plan, month)
+    _indicator_sheet(wb.create_sheet(SHEET_INDICATORS), month)
+    _narrative_sheet(wb.create_sheet(SHEET_NARRATIVE), month)
+    _guide_sheet(wb.create_sheet(SHEET_GUIDE), plan, month)
+    meta = wb.create_sheet(SHEET_META)
+    for key, value in (
+        ("month", month),
+        ("plan_fingerprint", plan_fingerprint(plan)),
+        ("plan_year", str(plan.meta.year)),
+        ("template_version", TEMPLATE_VERSION),
+    ):
+        meta.append([key, value])
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    wb.properties.title = f"Số liệu CCHC {month_label(month).lower()}"
+    wb.properties.subject = plan.meta.agency
+    wb.properties.creator = "cchc"
+    wb.properties.keywords = f"cchc;month={month};plan={plan_fingerprint(plan)}"
+    if previous is not None:
+        fill_workbook(wb, progress=_carried_over(plan, previous))
+    return wb
+
+
+def write_template(
+    plan: Plan, month: str, path: str | os.PathLike[str], *, previous: str | Path | None = None
+) -> None:
+    """Write the template for ``month`` to ``path`` (never onto ``previous``)."""
+    if previous is not None and Path(previous).resolve() == Path(path).resolve():
+        raise CchcError(
+            f"Tệp đích {path} trùng với tệp tháng trước: chọn một tên tệp khác cho tháng {month}."
+        )
+    save_workbook(build_template(plan, month, previous), path)
+
+
+# --- sheets ---------------------------------------------------------------------
+
+
+_PERCENT_ERROR = "Nhập một số từ 0 đến 100 (không ghi ký hiệu %)."
+
+
+def _validation(kind: str, error: str, **kw: str) -> DataValidation:
+    return DataValidation(
+        type=kind,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Giá trị không hợp lệ",
+        error=error,
+        **kw,
+    )
+
+
+def _header(ws: Worksheet, row: int, columns: tuple[tuple[str, str, int], ...]) -> None:
+    for col, (_, header, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=col, value=header)
+        cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEAD_FILL, _BORDER, _CENTER
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[row].height = 34
+
+
+def _title(ws: Worksheet, row: int, text: str, ncols: int, font: Font) -> None:
+    ws.cell(row=row, column=1, value=text).font = font
+    ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+
+
+def _protect_and_print(ws: Worksheet, header_row: int, freeze: str) -> None:
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.freeze_panes = freeze
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.print_options.horizontalCentered = True
+
+
+def _fit_height(ws: Worksheet, row: int, columns=PROGRESS_COLUMNS) -> None:
+    """Set the row height for its wrapped text (spreadsheet apps do not always autofit)."""
+    lines = 1
+    for c, (_, _, width) in enumerate(columns, start=1):
+        value = ws.cell(row=row, column=c).value
+        if isinstance(value, str):
+            per_line = max(1, int(width * 1.2))
+            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
+    ws.row_dimensions[row].height = min(409, 16 * lines + 4)
+
+
+def _progress_sheet(ws: Worksheet, plan: Plan, month: str) -> None:
+    ncols = len(PROGRESS_COLUMNS)
+    _title(ws, 1, plan.meta.agency.upper(), ncols, _TITLE)
+    _title(ws, 2, f"TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CCHC NĂM {plan.meta.year}", ncols, _TITLE)
+    start, end = month_window(month)
+    _title(
+        ws,
+        3,
+        f"{month_label(month)} (số liệu từ ngày {fmt_date(start)} đến ngày {fmt_date(end)})",
+        ncols,
+        _ITALIC,
+    )
+    _header(ws, PROGRESS_HEADER_ROW, PROGRESS_COLUMNS)
+    first = PROGRESS_HEADER_ROW + 1
+    for r, task in enumerate(plan.tasks, start=first):
+        values = (task.id, task.task, ", ".join(task.lead), task.deadline.raw)
+        for c in range(1, ncols + 1):
+            cell = ws.cell(row=r, column=c, value=values[c - 1] if c <= len(values) else None)
+            cell.font, cell.border, cell.alignment = _FONT, _BORDER, _WRAP
+            if c <= _LOCKED_PROGRESS:
+                cell.fill = _LOCKED_FILL
+            else:
+                cell.protection = _UNLOCKED
+        ws.cell(row=r, column=7).number_format = _DATE_FORMAT
+        _fit_height(ws, r)
+    last = max(first, first + len(plan.tasks) - 1)
+    year_start, _ = year_window(plan.meta.year)
+    status = _validation(
+        "list",
+        "Chọn một trong: " + "; ".join(STATUSES.values()) + ".",
+        formula1='"' + ",".join(STATUSES.values()) + '"',
+    )
+    percent = _validation(
+        "decimal", _PERCENT_ERROR, operator="between", formula1="0", formula2="100"
+    )
+    done_on = _validation(
+        "date",
+        f"Nhập ngày dạng dd/mm/yyyy, từ {fmt_date(year_start)} đến {fmt_date(end)}.",
+        operator="between",
+        formula1=str(int(to_excel(year_start))),
+        formula2=str(int(to_excel(end))),
+    )
+    for dv, col in ((status, "E"), (percent, "F"), (done_on, "G")):
+        dv.add(f"{col}{first}:{col}{last}")
+        ws.add_data_validation(dv)
+    _protect_and_print(ws, PROGRESS_HEADER_ROW, f"C{first}")
+
+
+def _indicator_sheet(ws: Worksheet, month: str) -> None:
+    catalog = load_catalog()
+    ncols = len(INDICATOR_COLUMNS)
+    _title(ws, 1, f"CHỈ SỐ THỐNG KÊ CCHC {month_label(month).upper()}", ncols, _TITLE)
+    start, end = month_window(month)
+    _title(ws, 2, f"Kỳ số liệu: từ ngày {fmt_date(start)} đến ngày {fmt_date(end)}", ncols, _ITALIC)
+    _header(ws, INDICATOR_HEADER_ROW, INDICATOR_COLUMNS)
+    first = INDICATOR_HEADER_ROW + 1
+    whole = _validation(
+        "whole",
+        "Nhập số nguyên không âm (không ghi chữ, đơn vị).",
+        operator="greaterThanOrEqual",
+        formula1="0",
+    )
+    decimal = _validation(
+        "decimal", _PERCENT_ERROR, operator="between", formula1="0", formula2="100"
+    )
+    for r, ind in enumerate(catalog.indicators, start=first):
+        for c, value in enumerate((ind.code, ind.name, ind.unit_label, None, None), start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.font, cell.border, cell.alignment = _FONT, _BORDER, _WRAP
+            if c <= 3:
+                cell.fill = _LOCKED_FILL
+            else:
+                cell.protection = _UNLOCKED
+        (decimal if ind.unit == "%" else whole).add(f"D{r}")
+    for dv in (whole, decimal):
+        if dv.sqref:
+            ws.add_data_validation(dv)
+    _protect_and_print(ws, INDICATOR_HEADER_ROW, f"A{first}")
+
+
+def _narrative_sheet(ws: Worksheet, month: str) -> None:
+    ncols = len(NARRATIVE_COLUMNS)
+    _title(ws, 1, f"THUYẾT MINH KẾT QUẢ CCHC {month_label(month).upper()}", ncols, _TITLE)
+    _title(ws, 2, "Bắt buộc với các tháng cuối quý (3, 6, 9, 12)", ncols, _ITALIC)
+    _header(ws, NARRATIVE_HEADER_ROW, NARRATIVE_COLUMNS)
+    for r, label in enumerate(NARRATIVE_KEYS.values(), start=NARRATIVE_HEADER_ROW + 1):
+        head = ws.cell(row=r, column=1, value=label)
+        head.font, head.border, head.alignment, head.fill = _BOLD, _BORDER, _WRAP, _LOCKED_FILL
+        body = ws.cell(row=r, column=2)
+        body.font, body.border, body.alignment, body.protection = _FONT, _BORDER, _WRAP, _UNLOCKED
+        ws.row_dimensions[r].height = 120
+    _protect_and_print(ws, NARRATIVE_HEADER_ROW, f"A{NARRATIVE_HEADER_ROW + 1}")
+
+
+def _guide_lines(agency: str, year: int, month: str) -> list[tuple[str, bool]]:
+    """The "Hướng dẫn" text (data file ``data/template_guide.yaml``) for this month."""
+    start, end = month_window(month)
+    fields = {
+        "agency": agency,
+        "month_label": month_label(month),
+        "file_name": f"{month}.xlsx",
+        "start": fmt_date(start),
+        "end": fmt_date(end),
+        "year_start": fmt_date(year_window(year)[0]),
+        "statuses": "; ".join(f'"{s}"' for s in STATUSES.values()),
+    }
+    text = resources.files("cchc_lib").joinpath("data/template_guide.yaml").read_text("utf-8")
+    return [
+        (line["text"].format(**fields), bool(line.get("bold"))) for line in yaml.safe_load(text)
+    ]
+
+
+def _guide_sheet(ws: Worksheet, plan: Plan, month: str) -> None:
+    columns = (("text", "", 80),)
+    ws.column_dimensions["A"].width = columns[0][2]
+    for r, (text, bold) in enumerate(_guide_lines(plan.meta.agency, plan.meta.year, month), 1):
+        cell = ws.cell(row=r, column=1, value=text)
+        cell.font = _TITLE if r == 1 else (_BOLD if bold else _FONT)
+        cell.alignment = _WRAP
+        _fit_height(ws, r, columns)
+    ws.protection.sheet = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+
+
+# --- filling --------------------------------------------------------------------
+
+
+def _rows_by_key(ws: Worksheet, header_row: int) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for r in range(header_row + 1, ws.max_row + 1):
+        key = ws.cell(row=r, column=1).value
+        if key is not None:
+            rows.setdefault(str(key), r)
+    return rows
+
+
+def _number(x: float | None) -> float | int | None:
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def fill_workbook(
+    wb: Workbook,
+    *,
+    progress: Iterable[TaskProgress] = (),
+    indicators: Mapping[str, float | None] | None = None,
+    narrative: Mapping[str, str] | None = None,
+) -> None:
+    """Put values into a workbook made by ``build_template`` (matched by task id/code).
+
+    Unknown task ids, indicator codes or narrative keys raise ``KeyError``.
+    """
+    ws = wb[SHEET_PROGRESS]
+    rows = _rows_by_key(ws, PROGRESS_HEADER_ROW)
+    for p in progress:
+        r = rows[p.task_id]
+        ws.cell(row=r, column=5, value=STATUSES[p.status])
+        ws.cell(row=r, column=6, value=_number(p.percent))
+        ws.cell(row=r, column=7, value=p.completed_on)
+        ws.cell(row=r, column=7).number_format = _DATE_FORMAT
+        for c, text in ((8, p.result), (9, p.difficulties), (10, p.note)):
+            ws.cell(row=r, column=c, value=text or None)
+        _fit_height(ws, r)
+    if indicators:
+        ws = wb[SHEET_INDICATORS]
+        rows = _rows_by_key(ws, INDICATOR_HEADER_ROW)
+        for code, value in indicators.items():
+            ws.cell(row=rows[code], column=4, value=_number(value))
+    if narrative:
+        ws = wb[SHEET_NARRATIVE]
+        rows = _rows_by_key(ws, NARRATIVE_HEADER_ROW)
+        for key, text in narrative.items():
+            ws.cell(row=rows[NARRATIVE_KEYS[key]], column=2, value=text or None)
+
+
+def _carried_over(plan: Plan, previous: str | os.PathLike[str]) -> list[TaskProgress]:
+    from .monthly import read_month  # the reader imports this module's layout
+
+    data, problems = read_month(previous, plan, check_name=False)
+    if data is None:
+        raise DataValidationError(problems)
+    known = {t.id for t in plan.tasks}
+    return [
+        TaskProgress(p.task_id, p.status, p.percent, p.completed_on, p.result)
+        for p in data.progress
+        if p.task_id in known
+    ]
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def save_workbook(
+    wb: Workbook, path: str | os.PathLike[str], *, timestamp: datetime | None = None
+) -> None:
+    """Save ``wb`` to ``path`` (atomically). With ``timestamp`` the bytes are reproducible:
+    document dates and zip entry times are set to it."""
+    buf = io.BytesIO()
+    if timestamp is not None:
+        wb.properties.created = timestamp
+    wb.save(buf)
+    data = buf.getvalue()
+    if timestamp is not None:
+        stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+            for info in zin.infolist():
+                content = zin.read(info)
+                if info.filename == "docProps/core.xml":
+                    content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+                entry = zipfile.ZipInfo(info.filename, date_time=timestamp.timetuple()[:6])
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = info.external_attr
+                zout.writestr(entry, content)
+        data = out.getvalue()
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def default_timestamp(month: str) -> datetime:
+    """A fixed creation time for generated files: the month's cut-off day, 17:00."""
+    return datetime.combine(month_window(month)[1], datetime.min.time()).replace(hour=17)

@@ -1,0 +1,426 @@
+"""Validation rules of the monthly workbook, sheet by sheet and across months.
+
+Readers take a sheet as rows of raw values (row 0 is Excel row 1), find the
+header row by its text, and turn each row into values while recording every
+problem in a ``Collector``. They never raise for bad data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .cells import (
+    STATUS_LIST,
+    cell_text,
+    fmt_date,
+    is_blank,
+    parse_date,
+    parse_month,
+    parse_percent,
+    parse_status,
+    year_window,
+)
+from .errors import Problem
+from .model import STATUSES, MonthData, Plan, TaskProgress
+from .template import (
+    PROGRESS_COLUMNS,
+    SHEET_META,
+    SHEET_PROGRESS,
+)
+from .text import fold
+
+Rows = Sequence[Sequence[object]]
+
+_HEADER_SCAN = 40
+TEMPLATE_FIX = "lập lại biểu mẫu bằng lệnh cchc template và chép số liệu sang"
+
+_EXTRA_ALIASES = {
+    "task_id": ("ma nv", "ma so nhiem vu"),
+    "task": ("ten nhiem vu",),
+    "lead": ("don vi chu tri",),
+    "deadline": ("thoi gian hoan thanh",),
+    "percent": ("ti le hoan thanh", "ty le", "ti le"),
+    "result": ("ket qua",),
+    "difficulties": ("kho khan",),
+    "unit": ("don vi",),
+    "value": ("so lieu",),
+}
+_PROGRESS_DATA = ("status", "percent", "completed_on", "result", "difficulties", "note")
+
+
+@dataclass
+class Collector:
+    """Gathers the problems of one file; ``sheet`` is set by each reader."""
+
+    file: str
+    sheet: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, row: int | None, column: str | None, value: object, msg: str, fix: str):
+        self.problems.append(Problem(self.file, self.sheet, row, column, value, msg, fix))
+
+    def warning(self, row: int | None, column: str | None, value: object, msg: str, fix: str):
+        self.problems.append(
+            Problem(self.file, self.sheet, row, column, value, msg, fix, severity="warning")
+        )
+
+
+def has_errors(problems: Sequence[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
+def header_key(text: object) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", fold(str(text))).strip()
+
+
+def find_sheet(sheets: Mapping[str, Rows], name: str) -> str | None:
+    """The actual name of sheet ``name``, ignoring case, diacritics and spaces."""
+    if name in sheets:
+        return name
+    wanted = header_key(name)
+    return next((n for n in sheets if header_key(n) == wanted), None)
+
+
+def _aliases(columns: tuple[tuple[str, str, int], ...]) -> dict[str, tuple[str, ...]]:
+    return {k: (header_key(h), *_EXTRA_ALIASES.get(k, ())) for k, h, _ in columns}
+
+
+def find_header(rows: Rows, columns, anchor: str) -> tuple[int, dict[str, int]] | None:
+    """Index of the header row (the first with ``anchor`` and another column) and the
+    column of each key. Exact header text wins over a prefix ("Tỷ lệ (%)")."""
+    aliases = _aliases(columns)
+    for i, row in enumerate(rows[:_HEADER_SCAN]):
+        keys = [header_key(v) if isinstance(v, str) else "" for v in row]
+        found: dict[str, int] = {}
+        for exact in (True, False):
+            for name, alts in aliases.items():
+                if name in found:
+                    continue
+                for c, k in enumerate(keys):
+                    if (
+                        k
+                        and c not in found.values()
+                        and any(k == a if exact else k.startswith(a + " ") for a in alts)
+                    ):
+                        found[name] = c
+                        break
+        if anchor in found and len(found) >= 2:
+            return i, found
+    return None
+
+
+def read_meta(sheets: Mapping[str, Rows], progress: str | None) -> tuple[str | None, str | None]:
+    """``(month, plan fingerprint)`` written in the workbook, from the hidden sheet or,
+    failing that, the month from the title ("Tháng 3/2022") of the progress sheet."""
+    month = fingerprint = None
+    meta = find_sheet(sheets, SHEET_META)
+    for row in sheets[meta] if meta else ():
+        if len(row) >= 2 and row[0] == "month" and isinstance(row[1], str):
+            try:
+                parse_month(row[1])
+                month = row[1].strip()
+            except ValueError:
+                pass
+        elif len(row) >= 2 and row[0] == "plan_fingerprint" and isinstance(row[1], str):
+            fingerprint = row[1].strip() or None
+    if month is None and progress is not None:
+        for row in sheets[progress][:_HEADER_SCAN]:
+            if any(isinstance(v, str) and header_key(v) == "ma nhiem vu" for v in row):
+                break  # only the title rows above the header, not task texts
+            for v in row:
+                m = isinstance(v, str) and re.search(r"thang (\d{1,2})/(\d{4})", fold(v))
+                if m and 1 <= int(m.group(1)) <= 12:
+                    return f"{m.group(2)}-{int(m.group(1)):02d}", fingerprint
+    return month, fingerprint
+
+
+def start_sheet(
+    sheets: Mapping[str, Rows], name: str | None, canonical: str, columns, anchor: str, out
+) -> tuple[Rows, int, dict[str, int]] | None:
+    out.sheet = name or canonical
+    if name is None:
+        out.error(
+            None,
+            None,
+            None,
+            f'thiếu trang "{canonical}" (có các trang: {", ".join(sheets) or "không có"})',
+            f'đặt lại đúng tên trang "{canonical}", hoặc {TEMPLATE_FIX}',
+        )
+        return None
+    rows = sheets[name]
+    header = dict((k, h) for k, h, _ in columns)
+    found = find_header(rows, columns, anchor)
+    if found is None:
+        out.error(
+            None,
+            header[anchor],
+            None,
+            f'không tìm thấy dòng tiêu đề có cột "{header[anchor]}"',
+            f"khôi phục dòng tiêu đề như biểu mẫu, hoặc {TEMPLATE_FIX}",
+        )
+        return None
+    return rows, found[0], found[1]
+
+
+def missing_columns(keys, cols: dict[str, int], columns, row: int, out) -> None:
+    header = dict((k, h) for k, h, _ in columns)
+    for k in keys:
+        if k not in cols:
+            out.error(
+                row,
+                header[k],
+                None,
+                f'thiếu cột "{header[k]}" ở dòng tiêu đề',
+                f'khôi phục cột "{header[k]}" (đúng tên), hoặc {TEMPLATE_FIX}',
+            )
+
+
+def cell_at(row: Sequence[object], c: int | None) -> object:
+    return row[c] if c is not None and c < len(row) else None
+
+
+def read_progress(
+    sheets: Mapping[str, Rows], name: str | None, plan: Plan, cutoff: date, out: Collector
+) -> tuple[TaskProgress, ...]:
+    """The rows of the "Tiến độ" sheet, checked against the plan and the month's cut-off."""
+    start = start_sheet(sheets, name, SHEET_PROGRESS, PROGRESS_COLUMNS, "task_id", out)
+    if start is None:
+        return ()
+    rows, h, cols = start
+    missing_columns(_PROGRESS_DATA, cols, PROGRESS_COLUMNS, h + 1, out)
+    head = dict((k, t) for k, t, _ in PROGRESS_COLUMNS)
+    c_id = cols["task_id"]
+    c_status, c_pct, c_date = cols.get("status"), cols.get("percent"), cols.get("completed_on")
+    data_cols = [cols[k] for k in _PROGRESS_DATA if k in cols]
+    c_result, c_diff, c_note = cols.get("result"), cols.get("difficulties"), cols.get("note")
+    width = max(cols.values()) + 1
+    tasks = {t.id for t in plan.tasks}
+    year = plan.meta.year
+    seen: dict[str, int] = {}
+    known_status: dict[object, str | None] = {}
+    result: list[TaskProgress] = []
+    for i in range(h + 1, len(rows)):
+        row, r = rows[i], i + 1
+        if len(row) < width:
+            row = [*row, *([""] * (width - len(row)))]
+        raw_id = row[c_id]
+        if raw_id == "" or raw_id is None or (type(raw_id) is str and raw_id.isspace()):
+            if any(not is_blank(row[c]) for c in data_cols):
+                out.error(
+                    r,
+                    head["task_id"],
+                    None,
+                    "dòng có số liệu nhưng không có mã nhiệm vụ",
+                    "ghi lại đúng mã nhiệm vụ của dòng (như biểu mẫu) hoặc xóa số liệu ở dòng này",
+                )
+            continue
+        tid = raw_id if raw_id in tasks else cell_text(raw_id)
+        if tid not in tasks:
+            out.error(
+                r,
+                head["task_id"],
+                raw_id,
+                f"mã nhiệm vụ {tid!r} không có trong kế hoạch",
+                "dùng đúng mã nhiệm vụ như biểu mẫu; không thêm dòng nhiệm vụ mới",
+            )
+            continue
+        if tid in seen:
+            out.error(
+                r,
+                head["task_id"],
+                raw_id,
+                f"nhiệm vụ {tid} bị lặp (đã có ở dòng {seen[tid]})",
+                "giữ một dòng cho mỗi nhiệm vụ, xóa dòng thừa",
+            )
+            continue
+        seen[tid] = r
+        raw_status = row[c_status] if c_status is not None else None
+        raw_pct = row[c_pct] if c_pct is not None else None
+        if type(raw_pct) is float and 0.0 <= raw_pct <= 100.0:
+            percent: float | None = raw_pct
+        else:
+            percent = parse_cell(parse_percent, row, c_pct, r, head["percent"], out, PERCENT_FIX)
+        raw_date = row[c_date] if c_date is not None else None
+        if raw_date == "" or raw_date is None:
+            done_on = None
+        elif type(raw_date) in (date, datetime) and raw_date.year == year:  # fast path
+            done_on = raw_date.date() if type(raw_date) is datetime else raw_date
+            if done_on > cutoff:
+                _check_date(done_on, year, cutoff, r, head["completed_on"], raw_date, out)
+        else:
+            done_on = parse_cell(parse_date, row, c_date, r, head["completed_on"], out, _DATE_FIX)
+            _check_date(done_on, year, cutoff, r, head["completed_on"], raw_date, out)
+        status = known_status.get(raw_status, "?")
+        if status == "?":
+            try:
+                status = parse_status(raw_status)
+            except ValueError as exc:
+                out.error(
+                    r,
+                    head["status"],
+                    raw_status,
+                    str(exc),
+                    f"chọn một trong các giá trị: {STATUS_LIST}",
+                )
+                continue
+            known_status[raw_status] = status
+        if status is None:
+            if c_status is not None:
+                out.warning(
+                    r,
+                    head["status"],
+                    None,
+                    "chưa chọn trạng thái, tạm coi là “Chưa triển khai”",
+                    f"chọn một trong các giá trị: {STATUS_LIST}",
+                )
+            status = "not_started"
+        label = STATUSES[status]
+        if status == "done":
+            if done_on is None and is_blank(raw_date) and c_date is not None:
+                out.error(
+                    r,
+                    head["completed_on"],
+                    None,
+                    "nhiệm vụ “Hoàn thành” nhưng chưa ghi ngày hoàn thành",
+                    f"ghi ngày hoàn thành dạng dd/mm/yyyy, không sau ngày {fmt_date(cutoff)}",
+                )
+            if percent is not None and percent < 100:
+                out.error(
+                    r,
+                    head["percent"],
+                    raw_pct,
+                    f"nhiệm vụ “Hoàn thành” nhưng tỷ lệ hoàn thành là {percent:g}% (phải là 100)",
+                    "ghi 100, hoặc chọn “Đang thực hiện” nếu nhiệm vụ chưa xong",
+                )
+            elif percent is None:
+                percent = 100.0
+        else:
+            if done_on is not None:
+                out.warning(
+                    r,
+                    head["completed_on"],
+                    raw_date,
+                    f"có ngày hoàn thành nhưng trạng thái là “{label}”",
+                    "chọn “Hoàn thành” nếu nhiệm vụ đã xong, nếu chưa thì xóa ngày hoàn thành",
+                )
+            if status == "not_started" and percent:
+                out.warning(
+                    r,
+                    head["percent"],
+                    raw_pct,
+                    f"trạng thái “{label}” nhưng tỷ lệ hoàn thành là {percent:g}%",
+                    "chọn “Đang thực hiện”, hoặc ghi tỷ lệ 0",
+                )
+        fields = {
+            "task_id": tid,
+            "status": status,
+            "percent": percent,
+            "completed_on": done_on,
+            "result": _text(row, c_result),
+            "difficulties": _text(row, c_diff),
+            "note": _text(row, c_note),
+            "row": r,
+        }
+        if _FAST_PROGRESS:
+            progress = object.__new__(TaskProgress)
+            progress.__dict__.update(fields)
+        else:
+            progress = TaskProgress(**fields)
+        result.append(progress)
+    for t in plan.tasks:
+        if t.id not in seen:
+            out.error(
+                None,
+                head["task_id"],
+                t.id,
+                f"thiếu dòng của nhiệm vụ {t.id} ({_short(t.task)})",
+                f"khôi phục dòng của nhiệm vụ {t.id}, hoặc {TEMPLATE_FIX}",
+            )
+    return tuple(result)
+
+
+# Building 200,000 frozen dataclasses through __init__ costs ~1 s; filling __dict__
+# gives equal objects at half the cost, as long as TaskProgress has no slots/post-init.
+_FAST_PROGRESS = "__slots__" not in vars(TaskProgress) and not hasattr(
+    TaskProgress, "__post_init__"
+)
+
+
+def _text(row: Sequence[object], c: int | None) -> str:
+    if c is None:
+        return ""
+    value = row[c]
+    return "" if value == "" or value is None else cell_text(value)
+
+
+def _check_date(
+    done_on: date | None, year: int, cutoff: date, r: int, column: str, raw: object, out
+) -> None:
+    if done_on is None:
+        return
+    start, end = year_window(year)
+    if done_on < start or done_on.year > year:
+        out.error(
+            r,
+            column,
+            raw,
+            f"ngày hoàn thành {fmt_date(done_on)} nằm ngoài năm kế hoạch "
+            f"(từ {fmt_date(start)} đến {fmt_date(end)})",
+            "kiểm tra lại ngày, năm của ngày hoàn thành",
+        )
+    elif done_on > cutoff:
+        out.error(
+            r,
+            column,
+            raw,
+            f"ngày hoàn thành {fmt_date(done_on)} sau ngày chốt số liệu của tháng "
+            f"({fmt_date(cutoff)})",
+            "kiểm tra lại ngày; việc hoàn thành sau ngày chốt được báo ở tháng sau",
+        )
+
+
+PERCENT_FIX = "ghi một số từ 0 đến 100, không ghi chữ hay ký hiệu %"
+_DATE_FIX = "ghi ngày dạng dd/mm/yyyy, ví dụ 10/03/2022"
+
+
+def parse_cell(fn, row, c: int | None, r: int, column: str, out: Collector, fix: str):
+    value = cell_at(row, c)
+    try:
+        return fn(value)
+    except ValueError as exc:
+        out.error(r, column, value, str(exc), fix)
+        return None
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def check_sequence(months: Sequence[MonthData]) -> list[Problem]:
+    """Warn when a task marked ``Hoàn thành`` goes back to another status later on."""
+    problems: list[Problem] = []
+    done_in: dict[str, str] = {}
+    for data in sorted(months, key=lambda d: d.month):
+        for p in data.progress:
+            first = done_in.get(p.task_id)
+            if p.status == "done":
+                done_in.setdefault(p.task_id, data.month)
+            elif first is not None:
+                problems.append(
+                    Problem(
+                        data.source,
+                        SHEET_PROGRESS,
+                        p.row,
+                        "Trạng thái",
+                        STATUSES[p.status],
+                        f"nhiệm vụ {p.task_id} đã báo “Hoàn thành” ở tháng {first} "
+                        f"nhưng tháng {data.month} lại báo “{STATUSES[p.status]}”",
+                        "kiểm tra lại trạng thái; nếu nhiệm vụ phải làm lại thật, "
+                        "ghi rõ lý do ở cột “Ghi chú”",
+                        severity="warning",
+                    )
+                )
+    return problems

@@ -1,0 +1,155 @@
+"""Rules for the "Chỉ số" (indicators) and "Thuyết minh" (narrative) sheets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .catalog import load_catalog
+from .cells import cell_text, is_blank, parse_count, parse_month, parse_percent
+from .model import NARRATIVE_KEYS
+from .template import INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEET_INDICATORS, SHEET_NARRATIVE
+from .validation import (
+    PERCENT_FIX,
+    TEMPLATE_FIX,
+    Collector,
+    Rows,
+    cell_at,
+    header_key,
+    missing_columns,
+    parse_cell,
+    start_sheet,
+)
+
+
+def read_indicators(
+    sheets: Mapping[str, Rows], name: str | None, out: Collector
+) -> tuple[tuple[str, float | None], ...]:
+    """``(code, value)`` in catalog order from the "Chỉ số" sheet; parts <= wholes."""
+    catalog = load_catalog()
+    blank = tuple((code, None) for code in catalog.codes)
+    start = start_sheet(sheets, name, SHEET_INDICATORS, INDICATOR_COLUMNS, "code", out)
+    if start is None:
+        return blank
+    rows, h, cols = start
+    head = dict((k, t) for k, t, _ in INDICATOR_COLUMNS)
+    missing_columns(("value",), cols, INDICATOR_COLUMNS, h + 1, out)
+    c_code, c_value = cols["code"], cols.get("value")
+    values: dict[str, int | float | None] = {}
+    where: dict[str, int] = {}
+    for i in range(h + 1, len(rows)):
+        row, r = rows[i], i + 1
+        raw_code, raw = cell_at(row, c_code), cell_at(row, c_value)
+        if is_blank(raw_code):
+            if not is_blank(raw):
+                out.error(
+                    r,
+                    head["code"],
+                    None,
+                    "dòng có giá trị nhưng không có mã chỉ số",
+                    "ghi lại đúng mã chỉ số như biểu mẫu hoặc xóa giá trị",
+                )
+            continue
+        code = cell_text(raw_code)
+        if code not in catalog:
+            out.error(
+                r,
+                head["code"],
+                raw_code,
+                f"mã chỉ số {code!r} không có trong danh mục",
+                "dùng đúng mã chỉ số như biểu mẫu; không thêm dòng mới",
+            )
+            continue
+        if code in where:
+            out.error(
+                r,
+                head["code"],
+                raw_code,
+                f"chỉ số {code} bị lặp (đã có ở dòng {where[code]})",
+                "giữ một dòng cho mỗi chỉ số, xóa dòng thừa",
+            )
+            continue
+        where[code] = r
+        unit = catalog[code].unit
+        if unit == "%":
+            parser, fix = parse_percent, PERCENT_FIX
+        else:
+            low = 1 if unit == "rank" else 0
+            parser = lambda v, low=low: parse_count(v, minimum=low)  # noqa: E731
+            fix = f"ghi số nguyên từ {low} trở lên, không ghi chữ, đơn vị hay phần thập phân"
+        values[code] = parse_cell(parser, row, c_value, r, head["value"], out, fix)
+    for code in catalog.codes:
+        if code not in where:
+            out.error(
+                None,
+                head["code"],
+                code,
+                f"thiếu dòng chỉ số {code} ({catalog[code].name})",
+                f"khôi phục dòng chỉ số {code}, hoặc {TEMPLATE_FIX}",
+            )
+    for rule in catalog.parts:
+        parts = [values.get(c) for c in rule.part]
+        whole = values.get(rule.whole)
+        if whole is None or any(v is None for v in parts):
+            continue
+        total = sum(v for v in parts if v is not None)
+        if total > whole:
+            names = " + ".join(f"“{catalog[c].name}”" for c in rule.part)
+            out.error(
+                where[rule.part[0]],
+                head["value"],
+                total,
+                f"{names} ({total:g}) lớn hơn “{catalog[rule.whole].name}” ({whole:g}, "
+                f"dòng {where[rule.whole]})",
+                "kiểm tra lại các số liệu; số thành phần không được lớn hơn số tổng",
+            )
+    return tuple((code, values.get(code)) for code in catalog.codes)
+
+
+def read_narrative(
+    sheets: Mapping[str, Rows], name: str | None, month: str, out: Collector
+) -> tuple[tuple[str, str], ...]:
+    """``(key, text)`` of the "Thuyết minh" sheet, in NARRATIVE_KEYS order, non-empty only."""
+    start = start_sheet(sheets, name, SHEET_NARRATIVE, NARRATIVE_COLUMNS, "label", out)
+    if start is None:
+        return ()
+    rows, h, cols = start
+    missing_columns(("text",), cols, NARRATIVE_COLUMNS, h + 1, out)
+    head = dict((k, t) for k, t, _ in NARRATIVE_COLUMNS)
+    labels = {header_key(label): key for key, label in NARRATIVE_KEYS.items()}
+    labels.update({header_key(key.replace("_", " ")): key for key in NARRATIVE_KEYS})
+    texts: dict[str, str] = {}
+    for i in range(h + 1, len(rows)):
+        row, r = rows[i], i + 1
+        label, text = cell_at(row, cols["label"]), cell_text(cell_at(row, cols.get("text")))
+        if not text:
+            continue
+        key = labels.get(header_key(label)) if not is_blank(label) else None
+        if key is None:
+            out.warning(
+                r,
+                head["label"],
+                label,
+                "nội dung thuyết minh không thuộc mục nào đã biết nên bị bỏ qua; các mục: "
+                + ", ".join(NARRATIVE_KEYS.values()),
+                "ghi nội dung vào đúng dòng của mục",
+            )
+        elif key in texts:
+            out.warning(
+                r,
+                head["label"],
+                label,
+                f"mục “{NARRATIVE_KEYS[key]}” bị lặp; đã ghép nội dung hai dòng",
+                "ghi mỗi mục trong một dòng",
+            )
+            texts[key] += "\n" + text
+        else:
+            texts[key] = text
+    if not texts and parse_month(month)[1] % 3 == 0:
+        out.warning(
+            None,
+            head["text"],
+            None,
+            f"tháng {month} là tháng cuối quý nhưng chưa có thuyết minh",
+            "ghi ngắn gọn ưu điểm, tồn tại, nguyên nhân, nhiệm vụ kỳ tới, đề xuất",
+        )
+    return tuple((k, texts[k]) for k in NARRATIVE_KEYS if k in texts)
