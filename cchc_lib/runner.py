@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import multiprocessing
+import multiprocessing.util
 import platform
 import re
 import time
@@ -404,6 +405,8 @@ _WORKER_ENGINE: Engine | None = None
 def _init_worker(engine_factory: Callable[[], Engine]) -> None:
     global _WORKER_ENGINE
     _WORKER_ENGINE = engine_factory()
+    # pool workers skip atexit; multiprocessing's finalizers do run when a worker ends
+    multiprocessing.util.Finalize(None, _WORKER_ENGINE.close, exitpriority=10)
 
 
 def _work(params: ReportParameters, options: RunOptions) -> ReportResult:

@@ -13,11 +13,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ParameterError
 from ..fmt import fmt_number
 from ..params import load_batch, parse_formats
-from ..runner import ReportResult, RunOptions, run_batch
+
+if TYPE_CHECKING:
+    from ..runner import ReportResult
 
 HEADERS = ("Báo cáo", "Trạng thái", "Thời gian (giây)", "Tệp")
 STATUS_LABELS = {"success": "Thành công", "failed": "Lỗi"}
@@ -67,6 +70,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--notebook",
         metavar="SỔ_TAY.ipynb",
         help="sổ tay báo cáo (mặc định notebooks/report.ipynb của dự án)",
+    )
+    p.add_argument(
+        "--kernel",
+        choices=("warm", "fresh"),
+        default="warm",
+        help="warm (mặc định): mỗi tiến trình giữ một kernel, làm sạch biến giữa các báo cáo; "
+        "fresh: mỗi báo cáo một kernel mới (như papermill thuần)",
     )
     p.add_argument(
         "--no-wait",
@@ -171,6 +181,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise ParameterError(problems[0])
     reports = load_batch(paths, notebook=args.notebook, formats=formats)
     verbose = bool(getattr(args, "verbose", False))
+    # heavy imports (nbformat, papermill): only when running
+    from ..engine import PapermillEngine, WarmKernelEngine
+    from ..runner import RunOptions, run_batch
+
+    engine_factory = WarmKernelEngine if args.kernel == "warm" else PapermillEngine
+
     options = RunOptions(jobs=args.jobs, wait=args.wait, verbose=verbose)
 
     from tqdm import tqdm
@@ -189,7 +205,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     with _terminate_as_interrupt():
         try:
-            results = run_batch(reports, options=options, on_result=on_result)
+            results = run_batch(
+                reports, options=options, engine_factory=engine_factory, on_result=on_result
+            )
         finally:
             bar.close()
 

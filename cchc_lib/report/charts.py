@@ -27,8 +27,8 @@ def _plt():
     plt.rcParams.update(
         {
             "font.family": "Liberation Serif",
-            "font.size": 10,
-            "svg.fonttype": "path",
+            "font.size": 11,
+            "svg.fonttype": "none",  # text stays text: small SVG, fast to print, searchable
             "svg.hashsalt": "cchc",  # stable ids: the same data gives the same SVG
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -206,7 +206,7 @@ def online_share(results: Results) -> str | None:
     ax.set_yticks([])
     ax.set_xlabel("Tỷ lệ hồ sơ theo hình thức tiếp nhận (%)")
     ax.spines["left"].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6), ncol=3, frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6), ncol=3, frameon=False, fontsize=10)
     return _svg(fig)
 
 
