@@ -54,9 +54,11 @@ def month_window(month: str) -> tuple[date, date]:
     >>> month_window("2022-03")
     (datetime.date(2022, 2, 15), datetime.date(2022, 3, 14))
     """
-    year, mon = parse_month(month)
-    prev_year, prev_mon = (year - 1, 12) if mon == 1 else (year, mon - 1)
-    return date(prev_year, prev_mon, CUTOFF_DAY + 1), date(year, mon, CUTOFF_DAY)
+    from .periods import parse_period
+
+    parse_month(month)  # our error message for a malformed label
+    period = parse_period(month)
+    return period.start, period.end
 
 
 def year_window(year: int) -> tuple[date, date]:

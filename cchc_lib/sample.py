@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .cells import month_window, year_window
+from .fmt import fmt_pct
 from .model import NARRATIVE_KEYS, Plan, Task, TaskProgress
 from .template import build_template, default_timestamp, fill_workbook, save_workbook
 from .text import fold
@@ -217,13 +218,15 @@ def _indicators(plan: Plan, year: int, rng: random.Random, scale: float) -> list
     return months
 
 
-_PERIOD = {3: "quý I", 6: "6 tháng đầu năm", 9: "9 tháng đầu năm", 12: "năm"}
+_PERIOD = {3: "quý I", 6: "6 tháng đầu năm", 9: "quý III", 12: "năm"}
+# months whose figures the quarter-end narrative speaks of: the official report it feeds
+_PERIOD_MONTHS = {3: range(1, 4), 6: range(1, 7), 9: range(7, 10), 12: range(1, 13)}
 _STRENGTHS = (
     "Công tác CCHC được lãnh đạo cơ quan quan tâm chỉ đạo; {done}/{total} nhiệm vụ có thời hạn "
     "đã hoàn thành, các nhiệm vụ thường xuyên được triển khai đúng tiến độ. Tỷ lệ hồ sơ "
-    "tiếp nhận trực tuyến đạt {online}%, tỷ lệ giải quyết đúng hạn đạt {ontime}%.",
+    "tiếp nhận trực tuyến đạt {online}, tỷ lệ giải quyết đúng hạn đạt {ontime}.",
     "Các phòng, đơn vị chủ động triển khai nhiệm vụ; đã hoàn thành {done}/{total} nhiệm vụ có "
-    "thời hạn. Hồ sơ trực tuyến chiếm {online}% tổng số hồ sơ tiếp nhận; {ontime}% hồ sơ "
+    "thời hạn. Hồ sơ trực tuyến chiếm {online} tổng số hồ sơ tiếp nhận; {ontime} hồ sơ "
     "được giải quyết trước và đúng hạn.",
 )
 _WEAKNESSES = (
@@ -257,18 +260,37 @@ def _late_text(n: int) -> str:
 
 
 def _narrative(
-    rng: random.Random, month: int, progress: list[TaskProgress], ind: dict, tracks: dict
+    rng: random.Random,
+    month: int,
+    progress: list[TaskProgress],
+    series: list[dict],
+    tracks: dict,
+    plan: Plan,
+    year: int,
 ) -> dict[str, str]:
-    received = ind["hs_tiep_nhan"] or 1
-    resolved = ind["hs_truoc_han"] + ind["hs_dung_han"] + ind["hs_tre_han"] or 1
+    """The analyst's text of a quarter-end month, quoting the figures of its report period."""
+    months = [series[m - 1] for m in _PERIOD_MONTHS[month]]
+
+    def total(code: str) -> int:
+        return sum(m[code] or 0 for m in months)
+
+    received = total("hs_tiep_nhan") or 1
+    resolved = total("hs_truoc_han") + total("hs_dung_han") + total("hs_tre_han") or 1
     timed = [p for p in progress if tracks[p.task_id].done is not None]
+    cutoff = month_window(f"{year}-{month:02d}")[1]
+    ends = {t.id: t.deadline.end for t in plan.tasks if not t.deadline.ongoing}
+    overdue = sum(
+        1
+        for p in progress
+        if p.status != "done" and ends.get(p.task_id) is not None and ends[p.task_id] < cutoff
+    )
     fields = {
         "period": _PERIOD[month],
         "done": sum(p.status == "done" for p in timed),
         "total": len(timed),
-        "online": f"{100 * ind['hs_truc_tuyen'] / received:.1f}".replace(".", ","),
-        "ontime": f"{100 * (resolved - ind['hs_tre_han']) / resolved:.1f}".replace(".", ","),
-        "late": _late_text(sum(bool(p.difficulties) for p in progress)),
+        "online": fmt_pct(100 * total("hs_truc_tuyen") / received),
+        "ontime": fmt_pct(100 * (resolved - total("hs_tre_han")) / resolved),
+        "late": _late_text(overdue),
     }
     texts = (_STRENGTHS, _WEAKNESSES, _CAUSES, _NEXT, _PROPOSALS)
     return {
@@ -298,7 +320,7 @@ def generate_year(
     for m in range(1, 13):
         month = f"{year}-{m:02d}"
         progress = _progress(plan, tracks, m, year, rng)
-        narrative = _narrative(rng, m, progress, series[m - 1], tracks) if m % 3 == 0 else {}
+        narrative = _narrative(rng, m, progress, series, tracks, plan, year) if m % 3 == 0 else {}
         wb = build_template(plan, month)
         fill_workbook(wb, progress=progress, indicators=series[m - 1], narrative=narrative)
         path = out / f"{month}.xlsx"
