@@ -294,6 +294,8 @@ def _narrative_sheet(ws: Worksheet, month: str) -> None:
         body.font, body.border, body.alignment, body.protection = _FONT, _BORDER, _WRAP, _UNLOCKED
         ws.row_dimensions[r].height = 120
     _protect_and_print(ws, NARRATIVE_HEADER_ROW, f"A{NARRATIVE_HEADER_ROW + 1}")
+    ws.page_setup.orientation = "portrait"  # five tall boxes: one portrait page
+    ws.page_setup.fitToHeight = 1
 
 
 def _guide_lines(agency: str, year: int, month: str) -> list[tuple[str, bool]]:
@@ -315,7 +317,7 @@ def _guide_lines(agency: str, year: int, month: str) -> list[tuple[str, bool]]:
 
 
 def _guide_sheet(ws: Worksheet, plan: Plan, month: str) -> None:
-    columns = (("text", "", 80),)
+    columns = (("text", "", 68),)
     ws.column_dimensions["A"].width = columns[0][2]
     for r, (text, bold) in enumerate(_guide_lines(plan.meta.agency, plan.meta.year, month), 1):
         cell = ws.cell(row=r, column=1, value=text)
@@ -325,6 +327,7 @@ def _guide_sheet(ws: Worksheet, plan: Plan, month: str) -> None:
     ws.protection.sheet = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
+    ws.page_margins.left = ws.page_margins.right = 0.6
 
 
 # --- filling --------------------------------------------------------------------
