@@ -530,8 +530,7 @@ SEED_NO_LINK = {
     "PL.IV.3",
     "PL.VI.1",
     "PL.VI.2",
-    "PL.VII.1.7",
-}
+}  # PL.VII.1.7 is linked by the plan's own data/plan/<stem>.links.yaml
 
 
 @pytest.fixture(scope="module")
