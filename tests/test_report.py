@@ -232,3 +232,37 @@ def test_second_plan_report(second_plan_paths, tmp_path):
     assert "1. Cải cách thủ tục hành chính" in text and "2. Hiện đại hóa hành chính" in text
     assert "Sở Công Thương" not in text and "Hà Tĩnh" not in text
     assert "KT. TRƯỞNG PHÒNG PHÓ TRƯỞNG PHÒNG" in text and "Lê Thị Mai Anh" in text
+
+
+def _as_notebook(html: str):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html})]
+    nb.cells.append(cell)
+    return nb
+
+
+@pytest.mark.parametrize("code", ["2022-Y"])
+def test_no_table_runs_past_the_margin(reports, code):
+    """Laid out by WeasyPrint: every table ends inside the text block of its page."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    from cchc_lib import render
+
+    html = render.notebook_to_html(_as_notebook(reports[code][1]))
+    font_config, css, fetcher = render._pdf_setup()
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+        stylesheets=[css], font_config=font_config
+    )
+    landscape = 0
+    for number, page in enumerate(document.pages, start=1):
+        box = page._page_box
+        right = box.margin_width() - box.margin_right
+        landscape += box.margin_width() > box.margin_height()
+        for b in box.descendants():
+            if isinstance(b, boxes.TableBox):
+                assert b.position_x + b.margin_width() <= right + 0.5, f"page {number}"
+    assert landscape >= 1  # Phụ lục I is printed landscape

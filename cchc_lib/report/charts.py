@@ -56,7 +56,7 @@ def task_status_by_area(results: Results, area_label) -> str:
     """Horizontal stacked bars: the state of each area's tasks at the period end."""
     plt = _plt()
     rows = [(area_label(code, title), s) for code, title, s in results.by_area]
-    fig, ax = plt.subplots(figsize=(6.3, 0.42 * len(rows) + 1.1))
+    fig, ax = plt.subplots(figsize=(6.3, 0.36 * len(rows) + 1.0))
     labels = [r[0] for r in rows]
     series = [
         ("Hoàn thành đúng hạn", [s.done_on_time for _, s in rows]),

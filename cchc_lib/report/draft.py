@@ -5,7 +5,7 @@ The report marks every such draft for the analyst to edit before signing.
 
 from __future__ import annotations
 
-from ..fmt import fmt_date, fmt_int, fmt_pct
+from ..fmt import fmt_date_prose, fmt_int, fmt_pct
 from ..indicators import Results
 from .words import actual_value, clip, gap_text, plan_value
 
@@ -72,7 +72,7 @@ def draft_weaknesses(ctx) -> str:
         task = ctx.plan.task(st.task_id)
         lines.append(
             f"- Nhiệm vụ {st.task_id} “{clip(task.task.rstrip('.'), 140)}” "
-            f"({', '.join(task.lead)} chủ trì) hoàn thành ngày {fmt_date(st.completed_on)}, "
+            f"({', '.join(task.lead)} chủ trì) hoàn thành {fmt_date_prose(st.completed_on)}, "
             f"chậm so với thời hạn ({task.deadline.raw})."
         )
     for t in r.targets:

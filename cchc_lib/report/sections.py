@@ -12,7 +12,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..catalog import load_catalog
-from ..fmt import fmt_date, fmt_date_header, fmt_int, fmt_number, fmt_pct
+from ..fmt import fmt_date, fmt_date_header, fmt_date_prose, fmt_int, fmt_number, fmt_pct
 from ..indicators import (
     RATES,
     STATUSES,
@@ -96,7 +96,7 @@ def _task_item(ctx: ReportContext, s: TaskState) -> dict:
         "id": s.task_id,
         "task": clip(task.task.rstrip("."), 220),
         "lead": _lead(task),
-        "completed": fmt_date(s.completed_on) if s.completed_on else "",
+        "completed": fmt_date_prose(s.completed_on) if s.completed_on else "",
         "result": clip(s.result.rstrip("."), 300) if s.result else "",
         "state": _state_words(s),
         "deadline": task.deadline.raw or "không ghi thời hạn",
@@ -105,8 +105,9 @@ def _task_item(ctx: ReportContext, s: TaskState) -> dict:
 
 
 def _target_row(t: TargetResult) -> dict:
+    text = clip(t.text, 240)
     return {
-        "text": clip(t.text, 240),
+        "text": text[:1].upper() + text[1:],
         "plan": plan_value(t),
         "actual": actual_value(t),
         "status": TARGET_LABELS.get(t.status, t.status),
@@ -180,7 +181,7 @@ def header(ctx: ReportContext) -> Html:
     )
     plan_no = meta.number if any(ch.isdigit() for ch in meta.number or "") else ""
     plan_ref = f"Kế hoạch số {plan_no}" if plan_no else "Kế hoạch"
-    plan_date = f" ngày {fmt_date(meta.date)}" if meta.date else ""
+    plan_date = f" {fmt_date_prose(meta.date)}" if meta.date else ""
     intro = (
         f"Thực hiện {plan_ref}{plan_date} của {ctx.plan.meta.agency or ctx.agency} về cải cách "
         f"hành chính năm {meta.year}, {ctx.agency} báo cáo kết quả thực hiện công tác cải cách "
@@ -209,7 +210,7 @@ def direction(ctx: ReportContext) -> Html:
     n_measures = sum(len(t.measures) for t in ctx.plan.targets)
     plan_sentence = (
         f"{meta.agency or ctx.agency} đã ban hành Kế hoạch cải cách hành chính năm {meta.year}"
-        + (f" ngày {fmt_date(meta.date)}" if meta.date else "")
+        + (f" {fmt_date_prose(meta.date)}" if meta.date else "")
         + f", gồm {fmt_int(len(ctx.plan.areas))} lĩnh vực với {fmt_int(len(ctx.plan.tasks))} nhiệm vụ "
         f"trọng tâm và {fmt_int(n_measures)} chỉ tiêu đo lường được; giao nhiệm vụ cụ thể cho "
         "từng phòng, đơn vị chủ trì, phối hợp và thời hạn hoàn thành."
@@ -239,7 +240,7 @@ def direction(ctx: ReportContext) -> Html:
     s = r.summary
     pct = fmt_pct(100 * s.done / s.total) if s.total else "0%"
     progress_sentence = (
-        _summary_sentence(s, f"Tính đến ngày {fmt_date(ctx.period.end)}, Kế hoạch")
+        _summary_sentence(s, f"Tính đến {fmt_date_prose(ctx.period.end)}, Kế hoạch")
         + f" Tỷ lệ nhiệm vụ đã hoàn thành đạt {pct}."
     )
     rows = []
