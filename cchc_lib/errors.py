@@ -22,6 +22,17 @@ class PlanFormatError(CchcError):
         super().__init__(f"Tệp kế hoạch {loc}: {message}")
 
 
+def _shown_value(value: object) -> str:
+    """A found value as a reader expects it: “xong”, 150, 12,5 (not Python's 'xong', 150.0)."""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value}".replace(".", ",")
+    if isinstance(value, str):
+        return f"“{value}”"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One validation finding in an input workbook."""
@@ -44,7 +55,7 @@ class Problem:
         if self.column:
             parts.append(f'cột "{self.column}"')
         loc = ", ".join(parts)
-        val = "" if self.value in (None, "") else f" Giá trị: {self.value!r}."
+        val = "" if self.value in (None, "") else f" Giá trị: {_shown_value(self.value)}."
         label = "Lỗi" if self.severity == "error" else "Cảnh báo"
         return f"{label}: {loc}: {self.message}.{val} Cách sửa: {self.fix}."
 

@@ -450,7 +450,7 @@ def test_cli_validate_exit_codes(tmp_path, capsys, monkeypatch):
     write_month(tmp_path, PLAN, "2022-04", progress=[], damage=set_cell(P, "E6", "xong"))
     assert main(["validate", str(tmp_path), "--plan", "fake.txt"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert any('"xong"' in line or "'xong'" in line for line in out)
+    assert any("“xong”" in line for line in out)
     assert out[-1].startswith("Kết quả kiểm tra") and "1 lỗi" in out[-1]
 
 
