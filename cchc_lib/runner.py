@@ -154,6 +154,19 @@ def _shown(path: Path | None) -> str:
         return str(path)
 
 
+# cchc's errors about the user's input: their messages already name the place and the fix
+_INPUT_ERRORS = frozenset(
+    {
+        "CchcError",
+        "DataValidationError",
+        "PlanFormatError",
+        "ParameterError",
+        "PeriodError",
+        "LinkError",
+    }
+)
+
+
 def _one_line(text: str, limit: int = 400) -> str:
     text = _SPACES.sub(" ", _ANSI.sub("", str(text))).strip().rstrip(".")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -330,13 +343,23 @@ def _run_locked(
             "evalue": exc.evalue,
         }
         tb = _ANSI.sub("", "\n".join(exc.traceback_lines))
-        message = (
-            f"Báo cáo {params.name} ({label}, mã kỳ {params.period}) bị lỗi ở {where} của sổ "
-            f"tay {params.notebook.name}: {exc.ename}: {_one_line(exc.evalue)}. Báo cáo hiện có "
-            f"(nếu có) được giữ nguyên; sổ tay đã chạy được lưu ở {_shown(failed_nb)}, nhật ký "
-            f"ở {_shown(log_path)}. Cách sửa: mở sổ tay lỗi, xem ô đó, sửa số liệu hoặc tham số "
-            "rồi chạy lại."
+        kept = (
+            f"Báo cáo hiện có (nếu có) được giữ nguyên; sổ tay đã chạy được lưu ở "
+            f"{_shown(failed_nb)}, nhật ký ở {_shown(log_path)}."
         )
+        if exc.ename in _INPUT_ERRORS:
+            # the user's input is wrong: show cchc's own message whole (every problem, each
+            # naming file, sheet, row, column, value and fix), not a clipped line
+            message = (
+                f"Báo cáo {params.name} ({label}, mã kỳ {params.period}) không lập được vì dữ "
+                f"liệu đầu vào có lỗi. {kept}\n{_ANSI.sub('', exc.evalue).strip()}"
+            )
+        else:
+            message = (
+                f"Báo cáo {params.name} ({label}, mã kỳ {params.period}) bị lỗi ở {where} của "
+                f"sổ tay {params.notebook.name}: {exc.ename}: {_one_line(exc.evalue)}. {kept} "
+                "Cách sửa: mở sổ tay lỗi, xem ô đó, sửa số liệu hoặc tham số rồi chạy lại."
+            )
         _log(log, message + "\n" + tb)
         if options.verbose and tb:
             message += "\n" + tb
