@@ -268,6 +268,16 @@ def _read_folder(
     return datas, out.problems
 
 
+def months_for_period(folder: str | os.PathLike[str], period) -> tuple[str, ...]:
+    """Months to load for ``period``: all of its own (required) plus the earlier months of the
+    year whose files exist (they feed yearly targets' progress and tasks' last known state)."""
+    root = Path(folder)
+    earlier = [
+        m for m in period.year_to_date if m not in period.months and (root / f"{m}.xlsx").is_file()
+    ]
+    return tuple(sorted({*earlier, *period.months}))
+
+
 def load_months(
     folder: str | os.PathLike[str], plan: Plan, months: Iterable[str] | None = None
 ) -> tuple[MonthData, ...]:

@@ -44,26 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_indicators)
 
 
-def _months_to_load(
-    folder: Path, period_months: tuple[str, ...], ytd: tuple[str, ...]
-) -> tuple[str, ...]:
-    """The period's months (all required) plus earlier months of the year that exist.
-
-    Earlier months feed the progress of yearly targets (year to date).
-    """
-    earlier = [m for m in ytd if m not in period_months and (folder / f"{m}.xlsx").is_file()]
-    return tuple(sorted((*earlier, *period_months)))
-
-
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from ..monthly import load_months
+    from ..monthly import load_months, months_for_period
     from ..plan import load_plan
 
     period = parse_period(args.period, rule=args.rule)
     plan = load_plan(args.plan)
     links = load_links(args.plan)
     folder = Path(args.data)
-    wanted = _months_to_load(folder, period.months, period.year_to_date)
+    wanted = months_for_period(folder, period)
     months = load_months(folder, plan, months=wanted)
     results = compute(plan, months, period, links=links)
     if args.format == "json":

@@ -77,23 +77,13 @@ class ReportContext:
         return self.period.kind == "year"
 
 
-def _months_to_load(folder: Path, period: Period) -> tuple[str, ...]:
-    """The period's months (all required) plus earlier months of the year that exist."""
-    earlier = [
-        m
-        for m in period.year_to_date
-        if m not in period.months and (folder / f"{m}.xlsx").is_file()
-    ]
-    return tuple(sorted({*earlier, *period.months}))
-
-
 def _optional_results(plan: Plan, folder: Path, period: Period, links) -> Results | None:
     """Results of another period when every one of its workbooks is there, else None."""
-    from ..monthly import load_months
+    from ..monthly import load_months, months_for_period
 
     if not all((folder / f"{m}.xlsx").is_file() for m in period.months):
         return None
-    months = load_months(folder, plan, months=_months_to_load(folder, period))
+    months = load_months(folder, plan, months=months_for_period(folder, period))
     return compute(plan, months, period, links=links)
 
 
@@ -108,7 +98,7 @@ def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
 
 def load_context(params: ReportParams) -> ReportContext:
     """Load the plan and the workbooks the report's period needs, and compute the results."""
-    from ..monthly import load_months
+    from ..monthly import load_months, months_for_period
     from ..plan import load_plan
 
     plan_path = resolve(params.plan)
@@ -116,7 +106,7 @@ def load_context(params: ReportParams) -> ReportContext:
     plan = load_plan(plan_path)
     period = parse_period(params.report, rule=params.window_rule)
     links = load_links(plan_path)
-    months = load_months(folder, plan, months=_months_to_load(folder, period))
+    months = load_months(folder, plan, months=months_for_period(folder, period))
     results = compute(plan, months, period, links=links)
     prev_period = period.previous
     prev_folder = data_folder_for(folder, prev_period.year, period.year)
