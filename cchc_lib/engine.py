@@ -10,6 +10,7 @@ kernel could be started.
 
 from __future__ import annotations
 
+import copy
 import logging
 import subprocess
 import time
@@ -291,34 +292,54 @@ class WarmKernelEngine(PapermillEngine):
             raise KernelStartError(f"{type(exc).__name__}: {exc}") from exc
         self._km = km
 
-    def _reset(self, cwd: Path) -> None:
-        """Clear the user namespace over a short-lived blocking client of its own."""
-        from jupyter_client import BlockingKernelClient
+    @staticmethod
+    def _reset_cell(cwd: Path) -> nbformat.NotebookNode:
+        """A first cell that clears what the previous report left in the kernel.
 
-        kc = BlockingKernelClient()
-        kc.load_connection_info(self._km.get_connection_info())
-        kc.start_channels()
+        ``reset(new_session=True)`` empties the user namespace and history; resetting the
+        execution count makes the report's own cells count from 1 as in a new kernel.
+        Running it as a cell of the same execution costs one round trip, not a client of
+        its own. The cell is removed from the executed notebook.
+        """
         code = (
             "get_ipython().reset(new_session=True)\n"
-            f"import os as _cchc_os; _cchc_os.chdir({str(cwd)!r}); del _cchc_os"
+            f"import os as _cchc_os; _cchc_os.chdir({str(cwd)!r}); del _cchc_os\n"
+            "get_ipython().execution_count = 1"
         )
+        return nbformat.v4.new_code_cell(code, metadata={"tags": ["remove"], _RESET_KEY: True})
+
+    def execute(
+        self,
+        nb: nbformat.NotebookNode,
+        parameters: Mapping[str, Any],
+        *,
+        cwd: Path,
+        log: TextIO | None = None,
+    ) -> nbformat.NotebookNode:
+        work = copy.deepcopy(nb)
+        work.cells.insert(0, self._reset_cell(cwd))
         try:
-            kc.wait_for_ready(timeout=self.start_timeout)
-            reply = kc.execute_interactive(
-                code, timeout=60, store_history=False, output_hook=lambda msg: None
-            )
-        except (RuntimeError, TimeoutError) as exc:
-            raise KernelStartError(f"{type(exc).__name__}: {exc}") from exc
-        finally:
-            kc.stop_channels()
-        if reply.get("content", {}).get("status") != "ok":
-            raise KernelStartError("không làm mới được kernel trước khi chạy báo cáo")
+            done = super().execute(work, parameters, cwd=cwd, log=log)
+        except CellExecutionFailed as exc:
+            if exc.cell_index == 0:  # the reset itself failed: this kernel is not usable
+                self.close()
+                raise KernelStartError(f"không làm mới được kernel: {exc}") from exc
+            _drop_reset_cell(exc.nb)
+            raise CellExecutionFailed(
+                exc.nb,
+                exc.cell_index - 1 if exc.cell_index is not None else None,
+                exc.exec_count,
+                exc.ename,
+                exc.evalue,
+                exc.traceback_lines,
+            ) from exc
+        _drop_reset_cell(done)
+        return done
 
     def _call(self, nb: nbformat.NotebookNode, parameters: Mapping[str, Any], **kw: Any) -> Any:
         cwd = Path(kw.get("cwd") or Path.cwd())
         if not self._alive():
             self._start(cwd)
-        self._reset(cwd)
         return super()._call(nb, parameters, km=self._km, **kw)
 
     def close(self) -> None:
@@ -329,6 +350,14 @@ class WarmKernelEngine(PapermillEngine):
         if km is not None:
             with _suppress_all():
                 run_sync(km.shutdown_kernel)(now=True)
+
+
+_RESET_KEY = "cchc_reset"
+
+
+def _drop_reset_cell(nb: nbformat.NotebookNode) -> None:
+    """Remove the reset cell (papermill may have put error banners before it)."""
+    nb.cells = [c for c in nb.cells if not c.get("metadata", {}).get(_RESET_KEY)]
 
 
 class _suppress_all:  # noqa: N801 - used like contextlib.suppress

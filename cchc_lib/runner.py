@@ -27,6 +27,7 @@ import multiprocessing
 import multiprocessing.util
 import platform
 import re
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -198,6 +199,27 @@ def _source_cell(exc: CellExecutionFailed) -> int | None:
 # ---------------------------------------------------------------- one report
 
 
+def _warm_renderer(formats: Sequence[str]) -> threading.Thread:
+    """Build the HTML exporter and WeasyPrint's fonts in a thread, once per process.
+
+    While the kernel executes the notebook this process only waits for messages, so the
+    ~2 s of imports and font loading the first export would pay run on the idle time.
+    Errors are left for the export step, which raises them with their report.
+    """
+
+    def warm() -> None:
+        with suppress(Exception):
+            from . import render
+
+            render._exporter()
+            if "pdf" in formats:
+                render._pdf_setup()
+
+    thread = threading.Thread(target=warm, name="cchc-warm-renderer", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_report(
     params: ReportParameters,
     *,
@@ -326,6 +348,7 @@ def _run_locked(
 
     tick = time.perf_counter()
     nb = nbformat.read(params.notebook, as_version=4)
+    warming = _warm_renderer(params.formats)  # loads WeasyPrint while the kernel works
     try:
         executed = engine.execute(nb, params.to_dict(), cwd=params.root, log=log)
     except CellExecutionFailed as exc:
@@ -384,6 +407,7 @@ def _run_locked(
     try:
         from .render import html_to_pdf, notebook_to_html
 
+        warming.join()
         title = f"Báo cáo cải cách hành chính {label}"
         tick = time.perf_counter()
         html = notebook_to_html(executed, title=title) if params.formats else ""

@@ -160,6 +160,9 @@ def test_warm_kernel_keeps_reports_apart(tmp_path):
                 for o in c.get("outputs", [])
                 if o.get("output_type") in ("display_data", "execute_result")
             )
+            assert not any(c.metadata.get("cchc_reset") for c in done.cells)
+            counts = [c.get("execution_count") for c in done.cells if c.cell_type == "code"]
+            assert counts == list(range(1, len(counts) + 1))  # as in a new kernel
             s = to_json(_results(code))["summary"]
             assert f"Kế hoạch có {s['total']} nhiệm vụ: đã hoàn thành {s['done']}" in html
             assert SUBJECTS[code] in html
