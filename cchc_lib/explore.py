@@ -11,7 +11,7 @@ from .indicators import RATES, STATUSES, TARGET_LABELS, TIMELINESS, Results
 from .model import Plan
 from .report import charts
 from .report.context import ReportParams, load_context
-from .report.sections import Html
+from .report.sections import Html, svg_data_uri
 from .report.words import actual_value, plan_value, sentence_case
 
 
@@ -96,14 +96,14 @@ class View:
         return pd.DataFrame(rows)
 
     def chart_dossiers(self) -> Html:
-        return Html(charts.dossiers(self.results) or "<p>Không có số liệu hồ sơ trong kỳ.</p>")
+        svg = charts.dossiers(self.results)
+        return Html(f'<img src="{svg_data_uri(svg)}">' if svg else "<p>Không có số liệu hồ sơ.</p>")
 
     def chart_status(self) -> Html:
-        return Html(
-            charts.task_status_by_area(
-                self.results, lambda code, title: f"{code}. {sentence_case(title)[:34]}"
-            )
+        svg = charts.task_status_by_area(
+            self.results, lambda code, title: f"{code}. {sentence_case(title)[:34]}"
         )
+        return Html(f'<img src="{svg_data_uri(svg)}">')
 
 
 def load(
