@@ -17,8 +17,8 @@ import python_calamine as calamine
 
 from .cells import month_window, parse_month
 from .errors import DataValidationError, Problem
+from .layout import SHEET_INDICATORS, SHEET_NARRATIVE, SHEET_PROGRESS, plan_fingerprint
 from .model import MonthData, Plan
-from .template import SHEET_INDICATORS, SHEET_NARRATIVE, SHEET_PROGRESS, plan_fingerprint
 from .validation import (
     Collector,
     Rows,

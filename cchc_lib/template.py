@@ -8,7 +8,6 @@ writes it, byte-stable when given a timestamp.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -31,6 +30,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .catalog import load_catalog
 from .cells import fmt_date, month_label, month_window, year_window
 from .errors import CchcError, DataValidationError
+from .layout import (  # noqa: F401 - re-exported: the template is where the layout is used
+    INDICATOR_COLUMNS,
+    INDICATOR_HEADER_ROW,
+    NARRATIVE_COLUMNS,
+    NARRATIVE_HEADER_ROW,
+    PROGRESS_COLUMNS,
+    PROGRESS_HEADER_ROW,
+    SHEET_GUIDE,
+    SHEET_INDICATORS,
+    SHEET_META,
+    SHEET_NARRATIVE,
+    SHEET_PROGRESS,
+    TEMPLATE_VERSION,
+    plan_fingerprint,
+)
 from .model import NARRATIVE_KEYS, STATUSES, Plan, TaskProgress
 
 __all__ = [
@@ -46,37 +60,6 @@ __all__ = [
     "plan_fingerprint",
 ]
 
-SHEET_PROGRESS = "Tiến độ"
-SHEET_INDICATORS = "Chỉ số"
-SHEET_NARRATIVE = "Thuyết minh"
-SHEET_GUIDE = "Hướng dẫn"
-SHEET_META = "_cchc"
-TEMPLATE_VERSION = "1"
-
-# (key, header, width); the first four progress columns are prefilled and locked.
-PROGRESS_COLUMNS = (
-    ("task_id", "Mã nhiệm vụ", 12),
-    ("task", "Nhiệm vụ", 42),
-    ("lead", "Chủ trì", 16),
-    ("deadline", "Thời hạn", 16),
-    ("status", "Trạng thái", 15),
-    ("percent", "Tỷ lệ hoàn thành (%)", 11),
-    ("completed_on", "Ngày hoàn thành", 12),
-    ("result", "Kết quả, sản phẩm", 34),
-    ("difficulties", "Khó khăn, vướng mắc", 24),
-    ("note", "Ghi chú", 16),
-)
-INDICATOR_COLUMNS = (
-    ("code", "Mã chỉ số", 26),
-    ("name", "Tên chỉ số", 62),
-    ("unit", "Đơn vị tính", 13),
-    ("value", "Giá trị", 13),
-    ("note", "Ghi chú", 40),
-)
-NARRATIVE_COLUMNS = (("label", "Mục", 22), ("text", "Nội dung", 110))
-PROGRESS_HEADER_ROW = 4
-INDICATOR_HEADER_ROW = 3
-NARRATIVE_HEADER_ROW = 3
 _LOCKED_PROGRESS = 4
 
 _FONT = Font(name="Times New Roman", size=12)
@@ -91,12 +74,6 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _UNLOCKED = Protection(locked=False)
 _DATE_FORMAT = "dd/mm/yyyy"
-
-
-def plan_fingerprint(plan: Plan) -> str:
-    """A short hash of the plan's task list; workbooks carry it to spot a changed plan."""
-    text = "\n".join(f"{t.id}\t{t.task}\t{t.deadline.raw}" for t in plan.tasks)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def build_template(

@@ -24,12 +24,12 @@ from .cells import (
     year_window,
 )
 from .errors import Problem
-from .model import STATUSES, MonthData, Plan, TaskProgress
-from .template import (
+from .layout import (
     PROGRESS_COLUMNS,
     SHEET_META,
     SHEET_PROGRESS,
 )
+from .model import STATUSES, MonthData, Plan, TaskProgress
 from .text import fold
 
 Rows = Sequence[Sequence[object]]

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from .catalog import load_catalog
 from .cells import cell_text, is_blank, parse_count, parse_month, parse_percent
+from .layout import INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEET_INDICATORS, SHEET_NARRATIVE
 from .model import NARRATIVE_KEYS
-from .template import INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEET_INDICATORS, SHEET_NARRATIVE
 from .validation import (
     PERCENT_FIX,
     TEMPLATE_FIX,

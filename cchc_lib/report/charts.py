@@ -13,37 +13,44 @@ GREYS = ("#1a1a1a", "#6e6e6e", "#a8a8a8", "#d4d4d4", "#ffffff")
 HATCHES = ("", "", "//", "", "xx")
 
 
+class _Charts:
+    """matplotlib set up once: no pyplot (no backend machinery), bundled serif font."""
+
+    def __init__(self) -> None:
+        import matplotlib
+        from matplotlib import font_manager
+        from matplotlib.figure import Figure
+
+        fonts = resources.files("cchc_lib").joinpath("fonts")
+        for name in ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"):
+            font_manager.fontManager.addfont(str(fonts.joinpath(name)))
+        matplotlib.rcParams.update(
+            {
+                "font.family": "Liberation Serif",
+                "font.size": 11,
+                "svg.fonttype": "none",  # text stays text: small SVG, fast to print, searchable
+                "svg.hashsalt": "cchc",  # stable ids: the same data gives the same SVG
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+                "axes.edgecolor": "#333333",
+                "figure.dpi": 100,
+            }
+        )
+        self.Figure = Figure
+
+    def subplots(self, figsize: tuple[float, float]):
+        fig = self.Figure(figsize=figsize)
+        return fig, fig.subplots()
+
+
 @lru_cache(maxsize=1)
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
-    fonts = resources.files("cchc_lib").joinpath("fonts")
-    for name in ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"):
-        font_manager.fontManager.addfont(str(fonts.joinpath(name)))
-    plt.rcParams.update(
-        {
-            "font.family": "Liberation Serif",
-            "font.size": 11,
-            "svg.fonttype": "none",  # text stays text: small SVG, fast to print, searchable
-            "svg.hashsalt": "cchc",  # stable ids: the same data gives the same SVG
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.edgecolor": "#333333",
-            "figure.dpi": 100,
-        }
-    )
-    return plt
+def _plt() -> _Charts:
+    return _Charts()
 
 
 def _svg(fig) -> str:
-    plt = _plt()
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg") :]
 
@@ -56,7 +63,7 @@ def task_status_by_area(results: Results, area_label) -> str:
     """Horizontal stacked bars: the state of each area's tasks at the period end."""
     plt = _plt()
     rows = [(area_label(code, title), s) for code, title, s in results.by_area]
-    fig, ax = plt.subplots(figsize=(6.3, 0.36 * len(rows) + 1.0))
+    fig, ax = plt.subplots((6.3, 0.36 * len(rows) + 1.0))
     labels = [r[0] for r in rows]
     series = [
         ("Hoàn thành đúng hạn", [s.done_on_time for _, s in rows]),
@@ -108,7 +115,7 @@ def dossiers(results: Results) -> str | None:
     total = [v.get("hs_tiep_nhan") or 0 for v in vals]
     direct = [max(t - o - p, 0) for t, o, p in zip(total, online, post, strict=True)]
     x = list(range(len(points)))
-    fig, ax = plt.subplots(figsize=(6.3, 3.0))
+    fig, ax = plt.subplots((6.3, 3.0))
     ax.bar(x, online, color=GREYS[0], label="Trực tuyến", width=0.6)
     ax.bar(
         x,
@@ -181,7 +188,7 @@ def online_share(results: Results) -> str | None:
     post = v.get("hs_bcci") or 0
     direct = max(total - online - post, 0)
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.3, 1.25))
+    fig, ax = plt.subplots((6.3, 1.25))
     left = 0.0
     for (name, value), colour, hatch in zip(
         (("Trực tuyến", online), ("Bưu chính công ích", post), ("Trực tiếp", direct)),
