@@ -266,3 +266,24 @@ def test_no_table_runs_past_the_margin(reports, code):
             if isinstance(b, boxes.TableBox):
                 assert b.position_x + b.margin_width() <= right + 0.5, f"page {number}"
     assert landscape >= 1  # Phụ lục I is printed landscape
+
+
+def test_previous_year_of_another_plan_does_not_break_the_report(
+    data_dir, second_plan_paths, tmp_path
+):
+    """data/2021 beside data/2022 follows the 2021 plan: the 2022 report says it cannot
+    compare, and is produced all the same."""
+    from cchc_lib.plan import load_plan
+    from cchc_lib.sample import generate_year
+
+    root = tmp_path / "data"
+    shutil.copytree(data_dir, root / "2022")
+    other = load_plan(second_plan_paths["txt"])  # another plan, another year's tasks
+    generate_year(other, 2023, root / "2021", seed=3)  # files named 2023-*: not this year's
+    for f in (root / "2021").iterdir():
+        f.rename(f.with_name(f.name.replace("2023-", "2021-")))
+    doc = build_report(report="2022-Y", data=str(root / "2022"), report_date="2022-12-14", **PARAMS)
+    text = text_of(str(doc.all_sections()))
+    assert doc.ctx.previous_year is None
+    assert "năm 2021 có trong thư mục" in text and "chưa so sánh" in text
+    assert "Phụ lục II" in text

@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from ..errors import ParameterError
+from ..errors import CchcError, ParameterError
 from ..indicators import Results, compute
 from ..links import load_links
 from ..model import MonthData, Plan
@@ -77,14 +77,27 @@ class ReportContext:
         return self.period.kind == "year"
 
 
-def _optional_results(plan: Plan, folder: Path, period: Period, links) -> Results | None:
-    """Results of another period when every one of its workbooks is there, else None."""
+def _optional_results(
+    plan: Plan, folder: Path, period: Period, links
+) -> tuple[Results | None, str]:
+    """Results of another period when its workbooks are there and read, else None and why.
+
+    The comparison is optional: another year's workbooks follow that year's plan, so any
+    problem reading them leaves the report without the comparison, never without the report.
+    """
     from ..monthly import load_months, months_for_period
 
     if not all((folder / f"{m}.xlsx").is_file() for m in period.months):
-        return None
-    months = load_months(folder, plan, months=months_for_period(folder, period))
-    return compute(plan, months, period, links=links)
+        return None, ""
+    try:
+        months = load_months(folder, plan, months=months_for_period(folder, period))
+    except CchcError as exc:
+        first = str(exc).splitlines()[0].rstrip(":")
+        return None, (
+            f"Số liệu {period.label} có trong thư mục dữ liệu {folder.name} nhưng không đọc được theo Kế "
+            f"hoạch này ({first}), nên báo cáo chưa so sánh với kỳ đó."
+        )
+    return compute(plan, months, period, links=links), ""
 
 
 def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
@@ -110,9 +123,9 @@ def load_context(params: ReportParams) -> ReportContext:
     results = compute(plan, months, period, links=links)
     prev_period = period.previous
     prev_folder = data_folder_for(folder, prev_period.year, period.year)
-    previous = None
+    previous, note = None, ""
     if prev_folder.is_dir() and (prev_period.year == period.year or prev_folder != folder):
-        previous = _optional_results(plan, prev_folder, prev_period, links)
+        previous, note = _optional_results(plan, prev_folder, prev_period, links)
     previous_year = None
     if period.kind == "year":
         previous_year = previous
@@ -124,4 +137,5 @@ def load_context(params: ReportParams) -> ReportContext:
         results=results,
         previous=previous,
         previous_year=previous_year,
+        notes=(note,) if note else (),
     )

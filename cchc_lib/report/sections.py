@@ -366,7 +366,9 @@ def _annual(ctx: ReportContext) -> dict:
         if s.status != "done" and s.timeliness not in ("ongoing",)
     ]
     prev_year = ctx.period.year - 1
-    if ctx.previous_year is None:
+    if ctx.previous_year is None and ctx.notes:
+        comparison = " ".join(ctx.notes)
+    elif ctx.previous_year is None:
         comparison = (
             f"Không có số liệu năm {prev_year} trong thư mục dữ liệu nên báo cáo chưa so sánh "
             f"được kết quả năm {ctx.period.year} với năm {prev_year}."
@@ -530,7 +532,11 @@ def appendix_statistics(ctx: ReportContext) -> Html:
     prev = ctx.period.previous
     note = ""
     if ctx.previous is None:
-        note = f"Ghi chú: không có số liệu {prev.label} nên chưa so sánh được với kỳ trước."
+        note = "Ghi chú: " + (
+            " ".join(ctx.notes)
+            if ctx.notes
+            else f"không có số liệu {prev.label} nên chưa so sánh được với kỳ trước."
+        )
     return _render(
         "appendix_stats.html.j2",
         groups=groups,
