@@ -287,3 +287,9 @@ def test_previous_year_of_another_plan_does_not_break_the_report(
     assert doc.ctx.previous_year is None
     assert "năm 2021 có trong thư mục" in text and "chưa so sánh" in text
     assert "Phụ lục II" in text
+
+
+def test_statistics_columns_name_both_periods(reports):
+    text = text_of(reports["2022-Q3"][1])
+    assert "Quý III năm 2022 Quý II năm 2022 Tăng (+), giảm (−)" in text
+    assert "Quý iii" not in text

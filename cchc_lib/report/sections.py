@@ -542,7 +542,7 @@ def appendix_statistics(ctx: ReportContext) -> Html:
         groups=groups,
         targets=[_target_row(t) for t in ctx.results.targets],
         period_label=ctx.period.label,
-        current_label=sentence_case(ctx.period.label).capitalize(),
+        current_label=ctx.period.label[:1].upper() + ctx.period.label[1:],
         previous_label=prev.label[:1].upper() + prev.label[1:],
         previous_note=note,
         number=doc_number(ctx),
