@@ -9,12 +9,10 @@ from pathlib import Path
 
 from ..catalog import load_catalog
 from ..fmt import fmt_date, fmt_int, fmt_value
-from ..indicators import RATES, TIMELINESS, Results, TargetResult, compute, to_json
+from ..indicators import RATES, TIMELINESS, Results, compute, to_json
 from ..links import load_links
 from ..periods import RULES, parse_period
-
-_COMPARATORS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
-_UNIT_WORDS = {"count": "", "rank": " bậc", "%": "%"}
+from ..report.words import actual_value, clip, plan_value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,11 +64,6 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 # --- text output ------------------------------------------------------------------
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _table(
     headers: list[str], rows: list[list[str]], right: frozenset[int] = frozenset()
 ) -> list[str]:
@@ -84,22 +77,6 @@ def _table(
         return "  ".join(out).rstrip()
 
     return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
-
-
-def _plan_value(t: TargetResult) -> str:
-    unit = _UNIT_WORDS.get(t.unit, "")
-    text = f"{_COMPARATORS.get(t.comparator, t.comparator)} {fmt_value(t.threshold, 'count')}{unit}"
-    if t.stretch is not None:
-        text += f" (phấn đấu {fmt_value(t.stretch, 'count')}{unit})"
-    return text
-
-
-def _actual(t: TargetResult) -> str:
-    if t.actual is None:
-        return "—"
-    if t.unit == "%":
-        return fmt_value(t.actual, "%")
-    return fmt_value(t.actual, "count") + _UNIT_WORDS.get(t.unit, "")
 
 
 def render_text(results: Results) -> str:
@@ -131,7 +108,7 @@ def render_text(results: Results) -> str:
     head = ["Lĩnh vực", "Tổng", "Hoàn thành", "Đúng hạn", "Đang TH", "Chưa TK", "Quá hạn"]
     rows = [
         [
-            _clip(f"{code}. {title}", 48),
+            clip(f"{code}. {title}", 48),
             *(
                 fmt_int(v)
                 for v in (a.total, a.done, a.done_on_time, a.in_progress, a.not_started, a.overdue)
@@ -154,14 +131,14 @@ def render_text(results: Results) -> str:
     for code, value in results.indicators:
         ind = catalog[code]
         shown = fmt_value(value, ind.unit) if value is not None else "—"
-        rows.append([_clip(ind.name, 70), shown, ind.unit_label])
+        rows.append([clip(ind.name, 70), shown, ind.unit_label])
     for code, value in results.rates:
         rows.append([RATES[code][0], fmt_value(value, "%") if value is not None else "—", "%"])
     lines += _table(["Chỉ số", "Giá trị", "Đơn vị"], rows, right=frozenset({1}))
 
     lines += ["", "3. KẾT QUẢ THỰC HIỆN CHỈ TIÊU"]
     rows = [
-        [t.target_id, _clip(t.text, 70), _plan_value(t), _actual(t), t.status_label]
+        [t.target_id, clip(t.text, 70), plan_value(t), actual_value(t), t.status_label]
         for t in results.targets
     ]
     lines += _table(
