@@ -1,7 +1,7 @@
 """Batch: the four official 2022 reports for several synthetic units, ``cchc run --all``
 versus the plain tool chain run sequentially; reports per minute and the ratio.
 
-Each unit gets a year of workbooks from ``cchc_lib.sample.generate_year(plan, 2022, dir,
+Each unit gets a year of workbooks from ``cchc_lib.monthly.sample.generate_year(plan, 2022, dir,
 seed=unit)`` and four parameters files (Q1, H1, Q3, Y) with its own data and output folders,
 all in a temporary project. ``cchc run --all parameters/`` runs them with its defaults
 (``--jobs`` = cores, warm kernels). The plain chain (papermill, nbconvert, weasyprint CLIs)
@@ -87,8 +87,8 @@ def main() -> int:
     units = args.units or (2 if args.quick else 6)
     k = args.plain_k if args.plain_k is not None else (4 if args.quick else 8)
     info = machine()
+    from cchc_lib.monthly.sample import generate_year
     from cchc_lib.plan import load_plan
-    from cchc_lib.sample import generate_year
 
     with scratch("batch") as tmp:
         project = make_project(tmp / "project", parameters=False, data=False)

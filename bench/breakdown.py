@@ -23,10 +23,10 @@ from _common import BIN, arguments, describe, emit, machine, make_project, run, 
 
 PARAMS = "parameters/2022-H1.yaml"
 IMPORTS = {
-    "runner imports (cchc_lib.runner, engine, papermill)": (
-        "import cchc_lib.runner, cchc_lib.engine, papermill"
+    "runner imports (cchc_lib.run.runner, engine, papermill)": (
+        "import cchc_lib.run.runner, cchc_lib.run.engine, papermill"
     ),
-    "render imports (nbconvert, weasyprint)": "import cchc_lib.render, weasyprint",
+    "render imports (nbconvert, weasyprint)": "import cchc_lib.report.render, weasyprint",
     "report imports, outside a kernel (from cchc_lib.report import build_report)": (
         "from cchc_lib.report import build_report"
     ),
@@ -76,13 +76,15 @@ def cells(nb) -> list[tuple[str, float]]:
 def in_process(project) -> tuple[dict[str, float], list[tuple[str, float]]]:
     import nbformat
 
-    from cchc_lib.engine import PapermillEngine, WarmKernelEngine
-    from cchc_lib.params import load_batch
+    from cchc_lib.run.engine import PapermillEngine, WarmKernelEngine
+    from cchc_lib.run.params import load_batch
 
     t0 = time.perf_counter()
-    from cchc_lib.render import html_to_pdf, notebook_to_html
+    from cchc_lib.report.render import html_to_pdf, notebook_to_html
 
-    steps = {"import cchc_lib.render (nbconvert; WeasyPrint is lazy)": time.perf_counter() - t0}
+    steps = {
+        "import cchc_lib.report.render (nbconvert; WeasyPrint is lazy)": time.perf_counter() - t0
+    }
     t0 = time.perf_counter()
     (params,) = load_batch([project / PARAMS])
     steps["validate parameters (load_batch)"] = time.perf_counter() - t0

@@ -174,7 +174,12 @@ def scaled_workbook(base: Path, plan, path: Path) -> None:
     tasks repeated): the progress rows are repeated under the plan's ids."""
     import python_calamine as calamine
 
-    from cchc_lib.template import PROGRESS_HEADER_ROW, SHEET_META, SHEET_PROGRESS, plan_fingerprint
+    from cchc_lib.monthly.template import (
+        PROGRESS_HEADER_ROW,
+        SHEET_META,
+        SHEET_PROGRESS,
+        plan_fingerprint,
+    )
 
     with calamine.CalamineWorkbook.from_path(str(base)) as book:
         sheets = {
@@ -293,7 +298,7 @@ def main() -> int:
     args = parser.parse_args()
     repeat = args.repeat or (1 if args.quick else 3)
     info = machine()
-    from cchc_lib.sample import generate_year
+    from cchc_lib.monthly.sample import generate_year
 
     copies_b = -(-ROWS_B // len(scaled_plan(1).tasks))
     with scratch("ingestion") as tmp:

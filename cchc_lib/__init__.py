@@ -2,11 +2,11 @@
 
 The pipeline: :mod:`cchc_lib.plan` (the plan) → :mod:`cchc_lib.monthly` (monthly
 workbooks) → :mod:`cchc_lib.periods` → :mod:`cchc_lib.indicators` →
-:mod:`cchc_lib.report` (sections) → :mod:`cchc_lib.render` (HTML, PDF) →
-:mod:`cchc_lib.runner` (``cchc run``).
+:mod:`cchc_lib.report` (sections) → :mod:`cchc_lib.report.render` (HTML, PDF) →
+:mod:`cchc_lib.run.runner` (``cchc run``).
 """
 
-from . import _speedups
+from cchc_lib import _speedups
 
 _speedups.apply()
 
@@ -18,23 +18,23 @@ __all__ = ["__version__", "build_report", "compute", "load_months", "load_plan",
 def __getattr__(name: str):
     """The public API, imported on first use (keeps ``import cchc_lib`` fast)."""
     if name == "load_plan":
-        from .plan import load_plan
+        from cchc_lib.plan import load_plan
 
         return load_plan
     if name == "load_months":
-        from .monthly import load_months
+        from cchc_lib.monthly import load_months
 
         return load_months
     if name == "parse_period":
-        from .periods import parse_period
+        from cchc_lib.periods import parse_period
 
         return parse_period
     if name == "compute":
-        from .indicators import compute
+        from cchc_lib.indicators import compute
 
         return compute
     if name == "build_report":
-        from .report import build_report
+        from cchc_lib.report import build_report
 
         return build_report
     raise AttributeError(f"module 'cchc_lib' has no attribute {name!r}")

@@ -14,8 +14,8 @@ import pkgutil
 import sys
 import traceback
 
-from . import __version__, commands
-from .errors import CchcError
+from cchc_lib import __version__, commands
+from cchc_lib.errors import CchcError
 
 # argparse's own words, for analysts who read Vietnamese (argparse looks them up through
 # its module-level gettext function ``_``).

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .catalog import load_catalog
-from .indicators import RATES, STATUSES, TARGET_LABELS, TIMELINESS, Results
-from .model import Plan
-from .report import charts
-from .report.context import ReportParams, load_context
-from .report.sections import Html, svg_data_uri
-from .report.words import actual_value, plan_value, sentence_case
+from cchc_lib.catalog import load_catalog
+from cchc_lib.indicators import RATES, STATUSES, TARGET_LABELS, TIMELINESS, Results
+from cchc_lib.model import Plan
+from cchc_lib.report import charts
+from cchc_lib.report.context import ReportParams, load_context
+from cchc_lib.report.sections import Html, svg_data_uri
+from cchc_lib.report.words import actual_value, plan_value, sentence_case
 
 
 @dataclass(frozen=True)

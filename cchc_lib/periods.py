@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .errors import PeriodError
-from .fmt import fmt_date
+from cchc_lib.errors import PeriodError
+from cchc_lib.fmt import fmt_date
 
 __all__ = ["KINDS", "RULES", "Period", "month_of", "parse_period"]
 

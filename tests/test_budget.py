@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_lib.budget import parse_budget, parse_vn_number
 from cchc_lib.model import BUDGET_KINDS
+from cchc_lib.plan.budget import parse_budget, parse_vn_number
 
 PHRASES = {
     "0": ("none", None),

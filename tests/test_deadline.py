@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_lib.deadline import parse_deadline
 from cchc_lib.model import DEADLINE_KINDS
+from cchc_lib.plan.deadline import parse_deadline
 
 Y = 2022
 YEAR = (date(Y, 1, 1), date(Y, 12, 31))

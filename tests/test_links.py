@@ -4,7 +4,7 @@ import pytest
 
 from cchc_lib.catalog import load_catalog
 from cchc_lib.errors import CchcError, LinkError
-from cchc_lib.links import (
+from cchc_lib.indicators.links import (
     Link,
     default_links,
     link_measures,

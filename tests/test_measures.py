@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_lib.measures import COUNTED_NOUNS, _sentences, extract_measures
+from cchc_lib.plan.measures import COUNTED_NOUNS, _sentences, extract_measures
 
 SAME = object()  # the expected sentence is the whole target
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from cchc_lib.params import declared_parameters
+from cchc_lib.run.params import declared_parameters
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETER_FILES = sorted((ROOT / "parameters").glob("*.yaml"))

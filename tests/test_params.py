@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc_lib.errors import ParameterError
-from cchc_lib.params import (
+from cchc_lib.run.params import (
     ANY,
     PATH_KEYS,
     declared_parameters,

@@ -145,7 +145,7 @@ def test_failed_run_keeps_earlier_report(project, capsys):
 
 def test_warm_kernel_keeps_reports_apart(tmp_path):
     """Two reports with different parameters in one kernel: each has its own figures."""
-    from cchc_lib.engine import WarmKernelEngine
+    from cchc_lib.run.engine import WarmKernelEngine
 
     nb = nbformat.read(ROOT / "notebooks" / "report.ipynb", as_version=4)
     engine = WarmKernelEngine()

@@ -10,7 +10,7 @@ from second_plan import EXPECTED_DEADLINES, N_AREAS, N_TASKS
 
 from cchc_lib.errors import PlanFormatError
 from cchc_lib.plan import load_plan
-from cchc_lib.plan_table import join_continuation, split_items
+from cchc_lib.plan.table import join_continuation, split_items
 
 # --- the seed ---------------------------------------------------------------------
 
@@ -195,7 +195,7 @@ def test_seed_no_warnings_beyond_known(seed_plan):
 
 
 def test_json_contract(seed_plan):
-    from cchc_lib.plan_export import plan_to_json
+    from cchc_lib.plan.export import plan_to_json
 
     data = json.loads(plan_to_json(seed_plan))
     assert set(data) >= {"meta", "targets", "areas", "tasks", "warnings"}

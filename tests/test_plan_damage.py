@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cchc_lib.errors import PlanFormatError
 from cchc_lib.model import Plan
 from cchc_lib.plan import parse_plan
-from cchc_lib.plan_sources import read_text
+from cchc_lib.plan.sources import read_text
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_LINES = SEED_TEXT.split("\n")

@@ -1,4 +1,4 @@
-"""cchc_lib.render: executed notebook -> self-contained HTML -> official-form PDF."""
+"""cchc_lib.report.render: executed notebook -> self-contained HTML -> official-form PDF."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader
 
 from cchc_lib.errors import ReportRunError
-from cchc_lib.render import FONTS_DIR, export_notebook, html_to_pdf, notebook_to_html
+from cchc_lib.report.render import FONTS_DIR, export_notebook, html_to_pdf, notebook_to_html
 
 A4 = (595.28, 841.89)
 TOP_MARGIN_PT = 20 / 25.4 * 72

@@ -45,8 +45,8 @@ def data_dir(tmp_path_factory):
     bundled = ROOT / "data" / "2022"
     if (bundled / "2022-12.xlsx").exists():
         return bundled
+    from cchc_lib.monthly.sample import generate_year
     from cchc_lib.plan import load_plan
-    from cchc_lib.sample import generate_year
 
     out = tmp_path_factory.mktemp("data") / "2022"
     generate_year(load_plan(SEED), 2022, out)
@@ -210,8 +210,8 @@ def test_no_code_or_english(reports):
 
 def test_second_plan_report(second_plan_paths, tmp_path):
     """Another agency's plan and data: the report follows its own areas and names."""
+    from cchc_lib.monthly.sample import generate_year
     from cchc_lib.plan import load_plan
-    from cchc_lib.sample import generate_year
 
     plan = load_plan(second_plan_paths["docx"])
     data = tmp_path / "2023"
@@ -250,7 +250,7 @@ def test_no_table_runs_past_the_margin(reports, code):
     import weasyprint
     from weasyprint.formatting_structure import boxes
 
-    from cchc_lib import render
+    from cchc_lib.report import render
 
     html = render.notebook_to_html(_as_notebook(reports[code][1]))
     font_config, css, fetcher = render._pdf_setup()
@@ -273,8 +273,8 @@ def test_previous_year_of_another_plan_does_not_break_the_report(
 ):
     """data/2021 beside data/2022 follows the 2021 plan: the 2022 report says it cannot
     compare, and is produced all the same."""
+    from cchc_lib.monthly.sample import generate_year
     from cchc_lib.plan import load_plan
-    from cchc_lib.sample import generate_year
 
     root = tmp_path / "data"
     shutil.copytree(data_dir, root / "2022")

@@ -24,11 +24,12 @@ import nbformat
 import pytest
 from filelock import FileLock
 
-from cchc_lib import cli, engine
+from cchc_lib import cli
 from cchc_lib.commands.run import summary_table
-from cchc_lib.engine import CellExecutionFailed, KernelStartError, PapermillEngine
-from cchc_lib.params import load_batch
-from cchc_lib.runner import STEPS, ReportResult, RunOptions, run_report
+from cchc_lib.run import engine
+from cchc_lib.run.engine import CellExecutionFailed, KernelStartError, PapermillEngine
+from cchc_lib.run.params import load_batch
+from cchc_lib.run.runner import STEPS, ReportResult, RunOptions, run_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 EXAMPLE = (FIXTURES / "2022-Q1.yaml").read_text(encoding="utf-8")
@@ -201,12 +202,12 @@ def test_export_failure_keeps_earlier_report(project: Path, monkeypatch) -> None
     assert run_report(params, engine=FakeEngine()).ok
     year = project / "output" / "2022"
     before = snapshot(year)
-    import cchc_lib.render
+    import cchc_lib.report.render
 
     def broken(html: str) -> bytes:
         raise OSError("hết dung lượng")
 
-    monkeypatch.setattr(cchc_lib.render, "html_to_pdf", broken)
+    monkeypatch.setattr(cchc_lib.report.render, "html_to_pdf", broken)
     (params,) = load(project, formats=("html", "pdf"))
     result = run_report(params, engine=FakeEngine())
     assert not result.ok and "xuất PDF bị lỗi: OSError: hết dung lượng" in result.message

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from monthly_plan import make_plan
 
-from cchc_lib.cells import month_window
 from cchc_lib.cli import main
 from cchc_lib.monthly import load_months, validate_path
-from cchc_lib.sample import generate_year
+from cchc_lib.monthly.cells import month_window
+from cchc_lib.monthly.sample import generate_year
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from cchc_lib.cli import main
 from cchc_lib.errors import CchcError, DataValidationError
 from cchc_lib.model import NARRATIVE_KEYS, STATUSES
 from cchc_lib.monthly import load_month, read_month
-from cchc_lib.template import (
+from cchc_lib.monthly.template import (
     SHEET_META,
     build_template,
     fill_workbook,

@@ -7,12 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from ..catalog import load_catalog
-from ..fmt import fmt_date, fmt_int, fmt_value
-from ..indicators import RATES, TIMELINESS, Results, compute, to_json
-from ..links import load_links
-from ..periods import RULES, parse_period
-from ..report.words import actual_value, clip, plan_value
+from cchc_lib.catalog import load_catalog
+from cchc_lib.fmt import fmt_date, fmt_int, fmt_value
+from cchc_lib.indicators import RATES, TIMELINESS, Results, compute, to_json
+from cchc_lib.indicators.links import load_links
+from cchc_lib.periods import RULES, parse_period
+from cchc_lib.report.words import actual_value, clip, plan_value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from ..monthly import load_months, months_for_period
-    from ..plan import load_plan
+    from cchc_lib.monthly import load_months, months_for_period
+    from cchc_lib.plan import load_plan
 
     period = parse_period(args.period, rule=args.rule)
     plan = load_plan(args.plan)

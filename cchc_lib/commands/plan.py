@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..fmt import fmt_date
-from ..model import Plan
-from ..plan import load_plan
-from ..plan_export import plan_to_json, write_plan
+from cchc_lib.fmt import fmt_date
+from cchc_lib.model import Plan
+from cchc_lib.plan import load_plan
+from cchc_lib.plan.export import plan_to_json, write_plan
 
 DEADLINE_KIND_LABELS = {
     "by_date": "hạn ngày",

@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ParameterError
-from ..fmt import fmt_number
-from ..params import load_batch, parse_formats
+from cchc_lib.errors import ParameterError
+from cchc_lib.fmt import fmt_number
+from cchc_lib.run.params import load_batch, parse_formats
 
 if TYPE_CHECKING:
-    from ..runner import ReportResult
+    from cchc_lib.run.runner import ReportResult
 
 HEADERS = ("Báo cáo", "Trạng thái", "Thời gian (giây)", "Tệp")
 STATUS_LABELS = {"success": "Thành công", "failed": "Lỗi"}
@@ -182,8 +182,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     reports = load_batch(paths, notebook=args.notebook, formats=formats)
     verbose = bool(getattr(args, "verbose", False))
     # heavy imports (nbformat, papermill): only when running
-    from ..engine import PapermillEngine, WarmKernelEngine
-    from ..runner import RunOptions, run_batch
+    from cchc_lib.run.engine import PapermillEngine, WarmKernelEngine
+    from cchc_lib.run.runner import RunOptions, run_batch
 
     engine_factory = WarmKernelEngine if args.kernel == "warm" else PapermillEngine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import CchcError
+from cchc_lib.errors import CchcError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,8 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from ..plan import load_plan
-    from ..sample import generate_year
+    from cchc_lib.monthly.sample import generate_year
+    from cchc_lib.plan import load_plan
 
     out = Path(args.output)
     if out.exists() and not out.is_dir():

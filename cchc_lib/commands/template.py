@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cells import parse_month
-from ..errors import CchcError
+from cchc_lib.errors import CchcError
+from cchc_lib.monthly.cells import parse_month
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from ..plan import load_plan
-    from ..template import write_template
+    from cchc_lib.monthly.template import write_template
+    from cchc_lib.plan import load_plan
 
     try:
         parse_month(args.month)

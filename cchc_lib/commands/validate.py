@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..monthly import validate_path
-    from ..plan import load_plan
+    from cchc_lib.monthly import validate_path
+    from cchc_lib.plan import load_plan
 
     plan = load_plan(args.plan)
     problems = validate_path(args.path, plan)

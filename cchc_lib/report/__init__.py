@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import sections
-from .context import ReportContext, ReportParams, load_context
-from .sections import Html
+from cchc_lib.report import sections
+from cchc_lib.report.context import ReportContext, ReportParams, load_context
+from cchc_lib.report.sections import Html
 
 __all__ = ["Html", "Report", "ReportParams", "build_report"]
 

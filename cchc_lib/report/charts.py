@@ -6,8 +6,8 @@ import io
 from functools import lru_cache
 from importlib import resources
 
-from ..fmt import fmt_int, fmt_pct
-from ..indicators import Results
+from cchc_lib.fmt import fmt_int, fmt_pct
+from cchc_lib.indicators import Results
 
 GREYS = ("#1a1a1a", "#6e6e6e", "#a8a8a8", "#d4d4d4", "#ffffff")
 HATCHES = ("", "", "//", "", "xx")

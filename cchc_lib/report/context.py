@@ -8,12 +8,12 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from ..errors import CchcError, ParameterError
-from ..indicators import Results, compute
-from ..links import load_links
-from ..model import MonthData, Plan
-from ..paths import resolve
-from ..periods import Period, parse_period
+from cchc_lib.errors import CchcError, ParameterError
+from cchc_lib.indicators import Results, compute
+from cchc_lib.indicators.links import load_links
+from cchc_lib.model import MonthData, Plan
+from cchc_lib.paths import resolve
+from cchc_lib.periods import Period, parse_period
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _optional_results(
     The comparison is optional: another year's workbooks follow that year's plan, so any
     problem reading them leaves the report without the comparison, never without the report.
     """
-    from ..monthly import load_months, months_for_period
+    from cchc_lib.monthly import load_months, months_for_period
 
     if not all((folder / f"{m}.xlsx").is_file() for m in period.months):
         return None, ""
@@ -111,8 +111,8 @@ def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
 
 def load_context(params: ReportParams) -> ReportContext:
     """Load the plan and the workbooks the report's period needs, and compute the results."""
-    from ..monthly import load_months, months_for_period
-    from ..plan import load_plan
+    from cchc_lib.monthly import load_months, months_for_period
+    from cchc_lib.plan import load_plan
 
     plan_path = resolve(params.plan)
     folder = resolve(params.data)

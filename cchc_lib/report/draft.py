@@ -5,9 +5,9 @@ The report marks every such draft for the analyst to edit before signing.
 
 from __future__ import annotations
 
-from ..fmt import fmt_date_prose, fmt_int, fmt_pct
-from ..indicators import Results
-from .words import actual_value, clip, gap_text, plan_value
+from cchc_lib.fmt import fmt_date_prose, fmt_int, fmt_pct
+from cchc_lib.indicators import Results
+from cchc_lib.report.words import actual_value, clip, gap_text, plan_value
 
 
 def narrative_text(results: Results, key: str) -> str:

@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..catalog import load_catalog
-from ..fmt import fmt_date, fmt_date_header, fmt_date_prose, fmt_int, fmt_number, fmt_pct
-from ..indicators import (
+from cchc_lib.catalog import load_catalog
+from cchc_lib.fmt import fmt_date, fmt_date_header, fmt_date_prose, fmt_int, fmt_number, fmt_pct
+from cchc_lib.indicators import (
     RATES,
     STATUSES,
     TARGET_LABELS,
@@ -23,17 +23,17 @@ from ..indicators import (
     TaskState,
     tasks_due,
 )
-from ..model import Task
-from . import charts
-from .context import ReportContext
-from .draft import (
+from cchc_lib.model import Task
+from cchc_lib.report import charts
+from cchc_lib.report.context import ReportContext
+from cchc_lib.report.draft import (
     draft_causes,
     draft_strengths,
     draft_weaknesses,
     narrative_text,
     overdue_lines,
 )
-from .words import actual_value, area_config, clip, plan_value, sentence_case
+from cchc_lib.report.words import actual_value, area_config, clip, plan_value, sentence_case
 
 
 class Html(str):
@@ -486,7 +486,7 @@ def appendix_tasks(ctx: ReportContext) -> Html:
 
 def appendix_statistics(ctx: ReportContext) -> Html:
     """Phụ lục II: each indicator this period vs the previous one; every target, plan vs actual."""
-    from ..indicators import compare
+    from cchc_lib.indicators import compare
 
     catalog = load_catalog()
     rows = compare(ctx.results, ctx.previous)

@@ -7,9 +7,9 @@ from importlib import resources
 
 import yaml
 
-from ..fmt import fmt_int, fmt_number, fmt_pct
-from ..indicators import TargetResult
-from ..text import fold
+from cchc_lib.fmt import fmt_int, fmt_number, fmt_pct
+from cchc_lib.indicators import TargetResult
+from cchc_lib.text import fold
 
 # Vietnamese letters order for points a), b), …: no f, j, w, z; "đ" after "d".
 POINT_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()

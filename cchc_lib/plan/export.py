@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Plan
+from cchc_lib.model import Plan
 
 TASK_COLUMNS = (
     ("id", "Mã nhiệm vụ", 12),
@@ -101,7 +101,7 @@ def plan_to_workbook(plan: Plan):
 
 def write_plan(plan: Plan, path: str | Path) -> None:
     """Write ``.json`` or ``.xlsx`` by the file's suffix, atomically."""
-    from .atomic import atomic_write_bytes
+    from cchc_lib.atomic import atomic_write_bytes
 
     p = Path(path)
     if p.suffix.lower() == ".json":
@@ -113,6 +113,6 @@ def write_plan(plan: Plan, path: str | Path) -> None:
         plan_to_workbook(plan).save(buf)
         atomic_write_bytes(p, buf.getvalue())
     else:
-        from .errors import CchcError
+        from cchc_lib.errors import CchcError
 
         raise CchcError(f"Không xuất được {path}: chỉ hỗ trợ tệp .json hoặc .xlsx.")

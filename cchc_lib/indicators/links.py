@@ -19,10 +19,10 @@ from typing import NoReturn
 
 import yaml
 
-from .catalog import load_catalog
-from .errors import LinkError
-from .model import Measure, Plan
-from .text import fold, nfc
+from cchc_lib.catalog import load_catalog
+from cchc_lib.errors import LinkError
+from cchc_lib.model import Measure, Plan
+from cchc_lib.text import fold, nfc
 
 __all__ = [
     "FORMULAS",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import PlanFormatError
-from .text import fold, nfc
+from cchc_lib.errors import PlanFormatError
+from cchc_lib.text import fold, nfc
 
 # Separators between unit names in a cell. "và" is NOT one: it belongs to names
 # such as "Sở Thông tin và Truyền thông".

@@ -24,10 +24,10 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from .catalog import load_catalog
-from .links import Link, default_links, link_measures, load_links
-from .model import NARRATIVE_KEYS, STATUSES, Measure, MonthData, Plan, Task, TaskProgress
-from .periods import Period
+from cchc_lib.catalog import load_catalog
+from cchc_lib.indicators.links import Link, default_links, link_measures, load_links
+from cchc_lib.model import NARRATIVE_KEYS, STATUSES, Measure, MonthData, Plan, Task, TaskProgress
+from cchc_lib.periods import Period
 
 __all__ = [
     "RATES",

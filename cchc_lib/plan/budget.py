@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .model import Budget
-from .text import fold, nfc, normalize_dashes
+from cchc_lib.model import Budget
+from cchc_lib.text import fold, nfc, normalize_dashes
 
 __all__ = ["parse_budget", "parse_vn_number"]
 

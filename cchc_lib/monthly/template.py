@@ -27,10 +27,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .catalog import load_catalog
-from .cells import fmt_date, month_label, month_window, year_window
-from .errors import CchcError, DataValidationError
-from .layout import (  # noqa: F401 - re-exported: the template is where the layout is used
+from cchc_lib.catalog import load_catalog
+from cchc_lib.errors import CchcError, DataValidationError
+from cchc_lib.model import NARRATIVE_KEYS, STATUSES, Plan, TaskProgress
+from cchc_lib.monthly.cells import fmt_date, month_label, month_window, year_window
+from cchc_lib.monthly.layout import (  # noqa: F401 - re-exported: the template is where the layout is used
     INDICATOR_COLUMNS,
     INDICATOR_HEADER_ROW,
     NARRATIVE_COLUMNS,
@@ -45,7 +46,6 @@ from .layout import (  # noqa: F401 - re-exported: the template is where the lay
     TEMPLATE_VERSION,
     plan_fingerprint,
 )
-from .model import NARRATIVE_KEYS, STATUSES, Plan, TaskProgress
 
 __all__ = [
     "SHEET_PROGRESS",
@@ -358,7 +358,7 @@ def fill_workbook(
 
 
 def _carried_over(plan: Plan, previous: str | os.PathLike[str]) -> list[TaskProgress]:
-    from .monthly import read_month  # the reader imports this module's layout
+    from cchc_lib.monthly import read_month  # the reader imports this module's layout
 
     data, problems = read_month(previous, plan, check_name=False)
     if data is None:

@@ -13,8 +13,8 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from .model import STATUSES
-from .text import fold, nfc
+from cchc_lib.model import STATUSES
+from cchc_lib.text import fold, nfc
 
 CUTOFF_DAY = 14
 """Official window rule: month M covers the 15th of M-1 to the 14th of M."""
@@ -54,7 +54,7 @@ def month_window(month: str) -> tuple[date, date]:
     >>> month_window("2022-03")
     (datetime.date(2022, 2, 15), datetime.date(2022, 3, 14))
     """
-    from .periods import parse_period
+    from cchc_lib.periods import parse_period
 
     parse_month(month)  # our error message for a malformed label
     period = parse_period(month)

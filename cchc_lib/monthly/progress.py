@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .cells import (
+from cchc_lib.errors import Problem
+from cchc_lib.model import STATUSES, MonthData, Plan, TaskProgress
+from cchc_lib.monthly.cells import (
     STATUS_LIST,
     cell_text,
     fmt_date,
@@ -23,14 +25,12 @@ from .cells import (
     parse_status,
     year_window,
 )
-from .errors import Problem
-from .layout import (
+from cchc_lib.monthly.layout import (
     PROGRESS_COLUMNS,
     SHEET_META,
     SHEET_PROGRESS,
 )
-from .model import STATUSES, MonthData, Plan, TaskProgress
-from .text import fold
+from cchc_lib.text import fold
 
 Rows = Sequence[Sequence[object]]
 

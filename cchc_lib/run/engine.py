@@ -1,6 +1,6 @@
 """Engines: execute one report notebook with parameters and return the executed notebook.
 
-The runner (:mod:`cchc_lib.runner`) only needs ``name``, ``execute(nb, parameters,
+The runner (:mod:`cchc_lib.run.runner`) only needs ``name``, ``execute(nb, parameters,
 *, cwd, log) -> NotebookNode`` and ``close()``; a faster engine (warm kernels per
 worker, namespace reset between reports) can replace :class:`PapermillEngine`
 without touching the rest. Engines raise :class:`CellExecutionFailed` (with the

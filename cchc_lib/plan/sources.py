@@ -12,8 +12,8 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PlanFormatError
-from .text import fold, nfc
+from cchc_lib.errors import PlanFormatError
+from cchc_lib.text import fold, nfc
 
 # Column roles, recognised by the folded header text (first match wins, so the
 # more specific words come first). Other agencies use other column sets.

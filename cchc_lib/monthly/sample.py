@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .cells import month_window, year_window
-from .fmt import fmt_pct
-from .model import NARRATIVE_KEYS, Plan, Task, TaskProgress
-from .template import build_template, default_timestamp, fill_workbook, save_workbook
-from .text import fold
+from cchc_lib.fmt import fmt_pct
+from cchc_lib.model import NARRATIVE_KEYS, Plan, Task, TaskProgress
+from cchc_lib.monthly.cells import month_window, year_window
+from cchc_lib.monthly.template import (
+    build_template,
+    default_timestamp,
+    fill_workbook,
+    save_workbook,
+)
+from cchc_lib.text import fold
 
 __all__ = ["generate_year"]
 

@@ -34,9 +34,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .budget import parse_vn_number
-from .model import Measure
-from .text import fold, nfc, normalize_dashes
+from cchc_lib.model import Measure
+from cchc_lib.plan.budget import parse_vn_number
+from cchc_lib.text import fold, nfc, normalize_dashes
 
 __all__ = ["COUNTED_NOUNS", "extract_measures"]
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .text import fold, nfc
+from cchc_lib.text import fold, nfc
 
 _ROMAN_HEAD = re.compile(r"^(?P<code>(?:IX|IV|V?I{1,3}|V|X))\s*[.:]\s+(?P<title>\S.*)$")
 _NUM_HEAD = re.compile(r"^(?P<code>\d{1,2}(?:\.\d{1,2})?)\s*[.)]\s+(?P<title>\S.*)$")

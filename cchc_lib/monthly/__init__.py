@@ -15,11 +15,17 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from .cells import month_window, parse_month
-from .errors import DataValidationError, Problem
-from .layout import SHEET_INDICATORS, SHEET_NARRATIVE, SHEET_PROGRESS, plan_fingerprint
-from .model import MonthData, Plan
-from .validation import (
+from cchc_lib.errors import DataValidationError, Problem
+from cchc_lib.model import MonthData, Plan
+from cchc_lib.monthly.cells import month_window, parse_month
+from cchc_lib.monthly.figures import read_indicators, read_narrative
+from cchc_lib.monthly.layout import (
+    SHEET_INDICATORS,
+    SHEET_NARRATIVE,
+    SHEET_PROGRESS,
+    plan_fingerprint,
+)
+from cchc_lib.monthly.progress import (
     Collector,
     Rows,
     check_sequence,
@@ -28,7 +34,6 @@ from .validation import (
     read_meta,
     read_progress,
 )
-from .validation_sheets import read_indicators, read_narrative
 
 __all__ = ["load_month", "load_months", "validate_path", "read_month", "parse_month_sheets"]
 

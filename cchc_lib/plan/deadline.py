@@ -30,8 +30,8 @@ import calendar
 import re
 from datetime import date
 
-from .model import Deadline
-from .text import fold, nfc, normalize_dashes
+from cchc_lib.model import Deadline
+from cchc_lib.text import fold, nfc, normalize_dashes
 
 __all__ = ["parse_deadline"]
 

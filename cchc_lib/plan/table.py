@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .plan_sources import RawDocument
-from .text import nfc
+from cchc_lib.plan.sources import RawDocument
+from cchc_lib.text import nfc
 
 ROMAN = r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _AREA = re.compile(rf"^(?P<code>{ROMAN})(?:\s*[.:/)]\s*|\s+|$)(?P<title>.*)$")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .catalog import load_catalog
-from .cells import cell_text, is_blank, parse_count, parse_month, parse_percent
-from .layout import INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEET_INDICATORS, SHEET_NARRATIVE
-from .model import NARRATIVE_KEYS
-from .validation import (
+from cchc_lib.catalog import load_catalog
+from cchc_lib.model import NARRATIVE_KEYS
+from cchc_lib.monthly.cells import cell_text, is_blank, parse_count, parse_month, parse_percent
+from cchc_lib.monthly.layout import (
+    INDICATOR_COLUMNS,
+    NARRATIVE_COLUMNS,
+    SHEET_INDICATORS,
+    SHEET_NARRATIVE,
+)
+from cchc_lib.monthly.progress import (
     PERCENT_FIX,
     TEMPLATE_FIX,
     Collector,

@@ -31,7 +31,7 @@ __all__ = ["FORMATS", "export_notebook", "html_to_pdf", "notebook_to_html"]
 
 FORMATS = ("html", "pdf")
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = _PACKAGE_DIR / "templates"
 FONTS_DIR = _PACKAGE_DIR / "fonts"
 TEMPLATE_NAME = "cchc"

@@ -1,8 +1,8 @@
 """Run report notebooks: execute with parameters, export, write atomically, record a manifest.
 
-One report = one validated parameters file (:class:`~cchc_lib.params.ReportParameters`).
+One report = one validated parameters file (:class:`~cchc_lib.run.params.ReportParameters`).
 :func:`run_report` takes a per-report lock, executes the notebook through an
-:class:`Engine` (its own kernel), renders HTML/PDF with :mod:`cchc_lib.render` and
+:class:`Engine` (its own kernel), renders HTML/PDF with :mod:`cchc_lib.report.render` and
 writes ``<output_dir>/<year>/<name>.ipynb|.html|.pdf|.manifest.json``: every file
 goes to a temporary name in the same folder, is fsync'ed and renamed into place,
 so a failed or interrupted run never leaves a half-written file nor touches the
@@ -42,9 +42,9 @@ from typing import Any, TextIO
 import nbformat
 from filelock import FileLock, Timeout
 
-from .atomic import write_all
-from .engine import CellExecutionFailed, Engine, KernelStartError, PapermillEngine
-from .params import ReportParameters
+from cchc_lib.atomic import write_all
+from cchc_lib.run.engine import CellExecutionFailed, Engine, KernelStartError, PapermillEngine
+from cchc_lib.run.params import ReportParameters
 
 __all__ = ["STEPS", "ReportResult", "RunOptions", "run_batch", "run_report"]
 
@@ -209,7 +209,7 @@ def _warm_renderer(formats: Sequence[str]) -> threading.Thread:
 
     def warm() -> None:
         with suppress(Exception):
-            from . import render
+            from cchc_lib.report import render
 
             render._exporter()
             if "pdf" in formats:
@@ -405,7 +405,7 @@ def _run_locked(
     outputs: dict[str, bytes] = {}
     step = "export_html"
     try:
-        from .render import html_to_pdf, notebook_to_html
+        from cchc_lib.report.render import html_to_pdf, notebook_to_html
 
         warming.join()
         title = f"Báo cáo cải cách hành chính {label}"

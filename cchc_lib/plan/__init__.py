@@ -11,16 +11,16 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from .budget import parse_budget
-from .deadline import parse_deadline
-from .errors import PlanFormatError
-from .measures import extract_measures
-from .model import Area, Plan, PlanMeta, Solution, SubArea, Target, Task
-from .plan_body import BodyParse, parse_body
-from .plan_sources import RawDocument, read_source
-from .plan_table import TableParse, parse_table, roman_value, split_items, strip_html
-from .text import nfc
-from .units import aliases_for, default_aliases, split_units
+from cchc_lib.errors import PlanFormatError
+from cchc_lib.model import Area, Plan, PlanMeta, Solution, SubArea, Target, Task
+from cchc_lib.plan.body import BodyParse, parse_body
+from cchc_lib.plan.budget import parse_budget
+from cchc_lib.plan.deadline import parse_deadline
+from cchc_lib.plan.measures import extract_measures
+from cchc_lib.plan.sources import RawDocument, read_source
+from cchc_lib.plan.table import TableParse, parse_table, roman_value, split_items, strip_html
+from cchc_lib.plan.units import aliases_for, default_aliases, split_units
+from cchc_lib.text import nfc
 
 __all__ = ["load_plan", "parse_plan"]
 

@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ParameterError, PeriodError
-from .periods import RULES, parse_period
+from cchc_lib.errors import ParameterError, PeriodError
+from cchc_lib.periods import RULES, parse_period
 
 __all__ = [
     "ANY",

@@ -1,7 +1,7 @@
 """The monthly workbook's layout: sheet names, columns, header rows.
 
-Shared by the writer (:mod:`cchc_lib.template`, which needs openpyxl) and the readers
-(:mod:`cchc_lib.monthly`, :mod:`cchc_lib.validation`, which do not), so reading a workbook
+Shared by the writer (:mod:`cchc_lib.monthly.template`, which needs openpyxl) and the readers
+(:mod:`cchc_lib.monthly`, :mod:`cchc_lib.monthly.progress`, which do not), so reading a workbook
 never imports the writer.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .model import Plan
+from cchc_lib.model import Plan
 
 SHEET_PROGRESS = "Tiến độ"
 SHEET_INDICATORS = "Chỉ số"

@@ -1,0 +1,1 @@
+"""Running reports: parameters files, notebook engines, the runner."""
