@@ -1,25 +1,21 @@
-"""Rules for the "Chỉ số" (indicators) and "Thuyết minh" (narrative) sheets."""
+"""The "Chỉ số" sheet: one value per catalog indicator; parts never above wholes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from cchc_lib.catalog import load_catalog
-from cchc_lib.model import NARRATIVE_KEYS
-from cchc_lib.monthly.cells import cell_text, is_blank, parse_count, parse_month, parse_percent
+from cchc_lib.monthly.cells import cell_text, is_blank, parse_count, parse_percent
 from cchc_lib.monthly.layout import (
     INDICATOR_COLUMNS,
-    NARRATIVE_COLUMNS,
     SHEET_INDICATORS,
-    SHEET_NARRATIVE,
 )
-from cchc_lib.monthly.progress import (
+from cchc_lib.monthly.sheets import (
     PERCENT_FIX,
     TEMPLATE_FIX,
     Collector,
     Rows,
     cell_at,
-    header_key,
     missing_columns,
     parse_cell,
     start_sheet,
@@ -108,53 +104,3 @@ def read_indicators(
                 "kiểm tra lại các số liệu; số thành phần không được lớn hơn số tổng",
             )
     return tuple((code, values.get(code)) for code in catalog.codes)
-
-
-def read_narrative(
-    sheets: Mapping[str, Rows], name: str | None, month: str, out: Collector
-) -> tuple[tuple[str, str], ...]:
-    """``(key, text)`` of the "Thuyết minh" sheet, in NARRATIVE_KEYS order, non-empty only."""
-    start = start_sheet(sheets, name, SHEET_NARRATIVE, NARRATIVE_COLUMNS, "label", out)
-    if start is None:
-        return ()
-    rows, h, cols = start
-    missing_columns(("text",), cols, NARRATIVE_COLUMNS, h + 1, out)
-    head = dict((k, t) for k, t, _ in NARRATIVE_COLUMNS)
-    labels = {header_key(label): key for key, label in NARRATIVE_KEYS.items()}
-    labels.update({header_key(key.replace("_", " ")): key for key in NARRATIVE_KEYS})
-    texts: dict[str, str] = {}
-    for i in range(h + 1, len(rows)):
-        row, r = rows[i], i + 1
-        label, text = cell_at(row, cols["label"]), cell_text(cell_at(row, cols.get("text")))
-        if not text:
-            continue
-        key = labels.get(header_key(label)) if not is_blank(label) else None
-        if key is None:
-            out.warning(
-                r,
-                head["label"],
-                label,
-                "nội dung thuyết minh không thuộc mục nào đã biết nên bị bỏ qua; các mục: "
-                + ", ".join(NARRATIVE_KEYS.values()),
-                "ghi nội dung vào đúng dòng của mục",
-            )
-        elif key in texts:
-            out.warning(
-                r,
-                head["label"],
-                label,
-                f"mục “{NARRATIVE_KEYS[key]}” bị lặp; đã ghép nội dung hai dòng",
-                "ghi mỗi mục trong một dòng",
-            )
-            texts[key] += "\n" + text
-        else:
-            texts[key] = text
-    if not texts and parse_month(month)[1] % 3 == 0:
-        out.warning(
-            None,
-            head["text"],
-            None,
-            f"tháng {month} là tháng cuối quý nhưng chưa có thuyết minh",
-            "ghi ngắn gọn ưu điểm, tồn tại, nguyên nhân, nhiệm vụ kỳ tới, đề xuất",
-        )
-    return tuple((k, texts[k]) for k in NARRATIVE_KEYS if k in texts)

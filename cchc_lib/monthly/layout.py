@@ -1,7 +1,7 @@
 """The monthly workbook's layout: sheet names, columns, header rows.
 
 Shared by the writer (:mod:`cchc_lib.monthly.template`, which needs openpyxl) and the readers
-(:mod:`cchc_lib.monthly`, :mod:`cchc_lib.monthly.progress`, which do not), so reading a workbook
+(:mod:`cchc_lib.monthly.reader` and the sheet readers, which do not), so reading a workbook
 never imports the writer.
 """
 

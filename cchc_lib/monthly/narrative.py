@@ -1,0 +1,70 @@
+"""The "Thuyết minh" sheet: the analyst's text, by part (Ưu điểm, Tồn tại, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cchc_lib.model import NARRATIVE_KEYS
+from cchc_lib.monthly.cells import cell_text, is_blank, parse_month
+from cchc_lib.monthly.layout import (
+    NARRATIVE_COLUMNS,
+    SHEET_NARRATIVE,
+)
+from cchc_lib.monthly.sheets import (
+    Collector,
+    Rows,
+    cell_at,
+    header_key,
+    missing_columns,
+    start_sheet,
+)
+
+
+def read_narrative(
+    sheets: Mapping[str, Rows], name: str | None, month: str, out: Collector
+) -> tuple[tuple[str, str], ...]:
+    """``(key, text)`` of the "Thuyết minh" sheet, in NARRATIVE_KEYS order, non-empty only."""
+    start = start_sheet(sheets, name, SHEET_NARRATIVE, NARRATIVE_COLUMNS, "label", out)
+    if start is None:
+        return ()
+    rows, h, cols = start
+    missing_columns(("text",), cols, NARRATIVE_COLUMNS, h + 1, out)
+    head = dict((k, t) for k, t, _ in NARRATIVE_COLUMNS)
+    labels = {header_key(label): key for key, label in NARRATIVE_KEYS.items()}
+    labels.update({header_key(key.replace("_", " ")): key for key in NARRATIVE_KEYS})
+    texts: dict[str, str] = {}
+    for i in range(h + 1, len(rows)):
+        row, r = rows[i], i + 1
+        label, text = cell_at(row, cols["label"]), cell_text(cell_at(row, cols.get("text")))
+        if not text:
+            continue
+        key = labels.get(header_key(label)) if not is_blank(label) else None
+        if key is None:
+            out.warning(
+                r,
+                head["label"],
+                label,
+                "nội dung thuyết minh không thuộc mục nào đã biết nên bị bỏ qua; các mục: "
+                + ", ".join(NARRATIVE_KEYS.values()),
+                "ghi nội dung vào đúng dòng của mục",
+            )
+        elif key in texts:
+            out.warning(
+                r,
+                head["label"],
+                label,
+                f"mục “{NARRATIVE_KEYS[key]}” bị lặp; đã ghép nội dung hai dòng",
+                "ghi mỗi mục trong một dòng",
+            )
+            texts[key] += "\n" + text
+        else:
+            texts[key] = text
+    if not texts and parse_month(month)[1] % 3 == 0:
+        out.warning(
+            None,
+            head["text"],
+            None,
+            f"tháng {month} là tháng cuối quý nhưng chưa có thuyết minh",
+            "ghi ngắn gọn ưu điểm, tồn tại, nguyên nhân, nhiệm vụ kỳ tới, đề xuất",
+        )
+    return tuple((k, texts[k]) for k in NARRATIVE_KEYS if k in texts)
