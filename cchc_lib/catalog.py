@@ -44,9 +44,6 @@ class Catalog:
     def codes(self) -> tuple[str, ...]:
         return tuple(i.code for i in self.indicators)
 
-    def group_name(self, group: str) -> str:
-        return dict(self.groups).get(group, group)
-
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:

@@ -6,9 +6,27 @@ from dataclasses import dataclass
 
 
 class CchcError(Exception):
-    """Base of every error cchc reports to the user (CLI exit status 2 unless said)."""
+    """Base of every error cchc reports to the user (CLI exit status 2 unless said).
+
+    ``input_error``: the user's input (plan, workbooks, parameters, links) is wrong, and the
+    message already names the place and the fix.
+    """
 
     exit_code = 2
+    input_error = True
+
+
+def is_input_error(ename: str) -> bool:
+    """True when ``ename`` (an exception's class name, as a kernel reports it) names one of
+    cchc's errors about the user's input.
+
+    >>> is_input_error("DataValidationError"), is_input_error("ReportRunError")
+    (True, False)
+    >>> is_input_error("ValueError")
+    False
+    """
+    cls = globals().get(ename)
+    return isinstance(cls, type) and issubclass(cls, CchcError) and cls.input_error
 
 
 class PlanFormatError(CchcError):
@@ -80,6 +98,7 @@ class ReportRunError(CchcError):
     """Executing or exporting a report failed."""
 
     exit_code = 1
+    input_error = False
 
 
 class PeriodError(CchcError):

@@ -1,19 +1,35 @@
-"""Find input files whether a notebook runs from the project root or from notebooks/."""
+"""The project root, and input paths whether a notebook runs from the root or from notebooks/."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-_MARKERS = ("pyproject.toml", "parameters")
+__all__ = ["find_project_root", "project_root", "resolve"]
 
 
-def project_root(start: Path | None = None) -> Path | None:
-    """The nearest folder at or above ``start`` (default: cwd) that holds pyproject.toml."""
-    here = (start or Path.cwd()).resolve()
+def project_root(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` (default: cwd) holding ``pyproject.toml`` or a
+    ``parameters/`` folder; None when there is none."""
+    here = Path(start or Path.cwd()).resolve()
+    if here.is_file() or not here.exists():
+        here = here.parent
     for folder in (here, *here.parents):
-        if all((folder / m).exists() for m in _MARKERS):
+        if (folder / "pyproject.toml").is_file() or (folder / "parameters").is_dir():
             return folder
     return None
+
+
+def find_project_root(path: str | os.PathLike[str]) -> Path:
+    """:func:`project_root` of ``path``; failing that the parent of a ``parameters`` folder,
+    then the current folder."""
+    root = project_root(path)
+    if root is not None:
+        return root
+    start = Path(path).resolve()
+    if start.name == "parameters":
+        return start.parent
+    return Path.cwd().resolve()
 
 
 def resolve(path: str | Path) -> Path:

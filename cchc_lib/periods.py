@@ -24,7 +24,16 @@ from datetime import date
 from cchc_lib.errors import PeriodError
 from cchc_lib.fmt import fmt_date
 
-__all__ = ["KINDS", "RULES", "Period", "month_of", "parse_period"]
+__all__ = [
+    "CUTOFF_DAY",
+    "KINDS",
+    "RULES",
+    "Period",
+    "month_of",
+    "month_window",
+    "parse_period",
+    "year_window",
+]
 
 RULES = {
     "official": "theo quy định kỳ báo cáo: từ ngày 15 tháng trước đến ngày 14 tháng cuối kỳ",
@@ -75,6 +84,29 @@ def _check_rule(rule: str) -> None:
         )
 
 
+def month_window(month: str, rule: str = "official") -> tuple[date, date]:
+    """The window of one month label ("2022-03") under ``rule``.
+
+    >>> month_window("2022-03")
+    (datetime.date(2022, 2, 15), datetime.date(2022, 3, 14))
+    """
+    _check_rule(rule)
+    m = re.fullmatch(r"(\d{4})-(\d{2})", str(month).strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise PeriodError(f'Tháng "{month}" không đúng dạng YYYY-MM (ví dụ 2022-03).')
+    return _month_window(int(m.group(1)), int(m.group(2)), rule)
+
+
+def year_window(year: int, rule: str = "official") -> tuple[date, date]:
+    """The window of a plan year: 15/12 of the year before to 14/12 under the official rule.
+
+    >>> year_window(2022)
+    (datetime.date(2021, 12, 15), datetime.date(2022, 12, 14))
+    """
+    _check_rule(rule)
+    return _month_window(year, 1, rule)[0], _month_window(year, 12, rule)[1]
+
+
 def month_of(d: date, rule: str = "official") -> str:
     """The month label ("YYYY-MM") whose window holds ``d``.
 
@@ -105,10 +137,6 @@ class Period:
     rule: str = "official"
 
     # --- derived -----------------------------------------------------------
-    @property
-    def first_month(self) -> int:
-        return int(self.months[0][5:])
-
     @property
     def last_month(self) -> int:
         return int(self.months[-1][5:])
@@ -197,13 +225,6 @@ class Period:
     def contains(self, d: date) -> bool:
         """True when ``d`` lies in the window (both ends included)."""
         return self.start <= d <= self.end
-
-    def month_window(self, month: str) -> tuple[date, date]:
-        """The window of one month label under this period's rule."""
-        return _month_window(int(month[:4]), int(month[5:]), self.rule)
-
-    def with_rule(self, rule: str) -> Period:
-        return parse_period(self.code, rule)
 
     def __str__(self) -> str:
         return self.code

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc_lib.errors import ParameterError
+from cchc_lib.paths import find_project_root
 from cchc_lib.run.params import (
     ANY,
     PATH_KEYS,
     declared_parameters,
-    find_project_root,
     load_batch,
     load_parameters,
     parse_formats,

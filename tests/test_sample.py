@@ -9,8 +9,8 @@ from monthly_plan import make_plan
 
 from cchc_lib.cli import main
 from cchc_lib.monthly import load_months, validate_path
-from cchc_lib.monthly.cells import month_window
 from cchc_lib.monthly.sample import generate_year
+from cchc_lib.periods import month_window
 
 
 @pytest.fixture(scope="module")

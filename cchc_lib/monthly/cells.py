@@ -1,4 +1,4 @@
-"""Cell parsers and reporting windows for monthly workbooks.
+"""Cell parsers for monthly workbooks.
 
 Parsers take a raw cell value (as python-calamine returns it: ``str``, ``float``,
 ``int``, ``bool``, ``date``, ``datetime``, ``time``, ``timedelta`` or ``""``) and
@@ -13,11 +13,9 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from cchc_lib.fmt import fmt_date
 from cchc_lib.model import STATUSES
 from cchc_lib.text import fold, nfc
-
-CUTOFF_DAY = 14
-"""Official window rule: month M covers the 15th of M-1 to the 14th of M."""
 
 STATUS_LIST = ", ".join(STATUSES.values())
 
@@ -48,32 +46,10 @@ def parse_month(month: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def month_window(month: str) -> tuple[date, date]:
-    """The official reporting window of a month.
-
-    >>> month_window("2022-03")
-    (datetime.date(2022, 2, 15), datetime.date(2022, 3, 14))
-    """
-    from cchc_lib.periods import parse_period
-
-    parse_month(month)  # our error message for a malformed label
-    period = parse_period(month)
-    return period.start, period.end
-
-
-def year_window(year: int) -> tuple[date, date]:
-    """The plan year under the official rule: 15/12 of the year before to 14/12."""
-    return date(year - 1, 12, CUTOFF_DAY + 1), date(year, 12, CUTOFF_DAY)
-
-
 def month_label(month: str) -> str:
     """``"2022-03"`` -> ``"Tháng 3/2022"``."""
     year, mon = parse_month(month)
     return f"Tháng {mon}/{year}"
-
-
-def fmt_date(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 # --- cell parsers ---------------------------------------------------------------

@@ -8,16 +8,15 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from cchc_lib.errors import Problem
+from cchc_lib.fmt import fmt_date
 from cchc_lib.model import STATUSES, MonthData, Plan, TaskProgress
 from cchc_lib.monthly.cells import (
     STATUS_LIST,
     cell_text,
-    fmt_date,
     is_blank,
     parse_date,
     parse_percent,
     parse_status,
-    year_window,
 )
 from cchc_lib.monthly.layout import (
     PROGRESS_COLUMNS,
@@ -32,6 +31,7 @@ from cchc_lib.monthly.sheets import (
     parse_cell,
     start_sheet,
 )
+from cchc_lib.periods import year_window
 
 _PROGRESS_DATA = ("status", "percent", "completed_on", "result", "difficulties", "note")
 

@@ -17,7 +17,7 @@ import python_calamine as calamine
 
 from cchc_lib.errors import DataValidationError, Problem
 from cchc_lib.model import MonthData, Plan
-from cchc_lib.monthly.cells import month_window, parse_month
+from cchc_lib.monthly.cells import parse_month
 from cchc_lib.monthly.figures import read_indicators
 from cchc_lib.monthly.layout import (
     SHEET_INDICATORS,
@@ -28,6 +28,7 @@ from cchc_lib.monthly.layout import (
 from cchc_lib.monthly.narrative import read_narrative
 from cchc_lib.monthly.progress import check_sequence, read_progress
 from cchc_lib.monthly.sheets import Collector, Rows, find_sheet, has_errors, read_meta
+from cchc_lib.periods import month_window
 
 __all__ = [
     "load_month",

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from cchc_lib.fmt import fmt_pct
 from cchc_lib.model import NARRATIVE_KEYS, Plan, Task, TaskProgress
-from cchc_lib.monthly.cells import month_window, year_window
 from cchc_lib.monthly.template import (
     build_template,
     default_timestamp,
     fill_workbook,
     save_workbook,
 )
+from cchc_lib.periods import month_window, year_window
 from cchc_lib.text import fold
 
 __all__ = ["generate_year"]

@@ -29,8 +29,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc_lib.catalog import load_catalog
 from cchc_lib.errors import CchcError, DataValidationError
+from cchc_lib.fmt import fmt_date
 from cchc_lib.model import NARRATIVE_KEYS, STATUSES, Plan, TaskProgress
-from cchc_lib.monthly.cells import fmt_date, month_label, month_window, year_window
+from cchc_lib.monthly.cells import month_label
 from cchc_lib.monthly.layout import (  # noqa: F401 - re-exported: the template is where the layout is used
     INDICATOR_COLUMNS,
     INDICATOR_HEADER_ROW,
@@ -46,6 +47,7 @@ from cchc_lib.monthly.layout import (  # noqa: F401 - re-exported: the template 
     TEMPLATE_VERSION,
     plan_fingerprint,
 )
+from cchc_lib.periods import month_window, year_window
 
 __all__ = [
     "SHEET_PROGRESS",

@@ -17,7 +17,7 @@ from cchc_lib.periods import Period, parse_period
 
 
 @dataclass(frozen=True)
-class ReportParams:
+class ReportParameters:
     """The notebook's parameters (see parameters/*.yaml)."""
 
     report: str
@@ -36,7 +36,7 @@ class ReportParams:
 
 @dataclass(frozen=True)
 class ReportContext:
-    params: ReportParams
+    params: ReportParameters
     plan: Plan
     period: Period
     months: tuple[MonthData, ...]  # the year to date (the period's months all present)
@@ -109,7 +109,7 @@ def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
     return folder
 
 
-def load_context(params: ReportParams) -> ReportContext:
+def load_context(params: ReportParameters) -> ReportContext:
     """Load the plan and the workbooks the report's period needs, and compute the results."""
     from cchc_lib.monthly import load_months, months_for_period
     from cchc_lib.plan import load_plan

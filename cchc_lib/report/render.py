@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import functools
 import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from cchc_lib.errors import ReportRunError
+from cchc_lib.report.formats import FORMATS
 
 if TYPE_CHECKING:  # WeasyPrint is imported on first PDF (HTML-only runs skip its start-up)
     from weasyprint import CSS
@@ -29,7 +31,6 @@ if TYPE_CHECKING:  # WeasyPrint is imported on first PDF (HTML-only runs skip it
 
 __all__ = ["FORMATS", "export_notebook", "html_to_pdf", "notebook_to_html"]
 
-FORMATS = ("html", "pdf")
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = _PACKAGE_DIR / "templates"
@@ -144,11 +145,16 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def export_notebook(
-    nb: nbformat.NotebookNode, formats: Iterable[str], *, title: str = ""
+    nb: nbformat.NotebookNode,
+    formats: Iterable[str],
+    *,
+    title: str = "",
+    timings: dict[str, float] | None = None,
 ) -> dict[str, bytes]:
     """Render ``nb`` to each of ``formats`` ("html", "pdf"); HTML is UTF-8 bytes.
 
-    The PDF is printed from the very HTML returned under "html".
+    The PDF is printed from the very HTML returned under "html". ``timings`` (if given)
+    receives the seconds of each step as ``export_<format>``, in the order they ran.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -157,10 +163,19 @@ def export_notebook(
             f"Định dạng xuất không hỗ trợ: {', '.join(map(repr, unknown))}. "
             f"Chỉ dùng: {', '.join(FORMATS)}."
         )
-    if not wanted:
-        return {}
-    html = notebook_to_html(nb, title=title)
+    steps = timings if timings is not None else {}
     out: dict[str, bytes] = {}
-    for fmt in wanted:
-        out[fmt] = html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
+    if not wanted:
+        return out
+    tick = time.perf_counter()
+    steps["export_html"] = 0.0
+    html = notebook_to_html(nb, title=title)
+    steps["export_html"] = time.perf_counter() - tick
+    if "html" in wanted:
+        out["html"] = html.encode("utf-8")
+    if "pdf" in wanted:
+        tick = time.perf_counter()
+        steps["export_pdf"] = 0.0
+        out["pdf"] = html_to_pdf(html)
+        steps["export_pdf"] = time.perf_counter() - tick
     return out

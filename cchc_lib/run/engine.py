@@ -15,19 +15,14 @@ import logging
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 import nbformat
 
+from cchc_lib.run.logs import log_line
+
 __all__ = ["CellExecutionFailed", "Engine", "KernelStartError", "PapermillEngine"]
-
-
-def _note(log: TextIO | None, message: str) -> None:
-    if log is not None:
-        log.write(f"{datetime.now().astimezone().isoformat(timespec='milliseconds')} {message}\n")
-        log.flush()
 
 
 class KernelStartError(RuntimeError):
@@ -218,7 +213,7 @@ class PapermillEngine:
                         cchc_kernel_stream=log,
                     )
                 except KernelStartError as exc:
-                    _note(log, f"kernel không khởi động được (lần {attempt}): {exc}")
+                    log_line(log, f"kernel không khởi động được (lần {attempt}): {exc}")
                     if attempt > self.start_retries:
                         raise
                     time.sleep(0.5 * attempt)

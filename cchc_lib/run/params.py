@@ -8,7 +8,7 @@ values whose type differs from the default's, missing input files, bad
 one :class:`~cchc_lib.errors.ParameterError`, and every file of a batch into one.
 
 Paths in a parameters file are relative to the project root (the folder holding
-``pyproject.toml`` or ``parameters/``); :class:`ReportParameters` holds them absolute.
+``pyproject.toml`` or ``parameters/``); :class:`ParametersFile` holds them absolute.
 
 >>> declared = declared_parameters("notebooks/report.ipynb")        # doctest: +SKIP
 >>> p = load_parameters("parameters/2022-Q1.yaml", declared)         # doctest: +SKIP
@@ -33,17 +33,18 @@ from typing import Any
 import yaml
 
 from cchc_lib.errors import ParameterError, PeriodError
+from cchc_lib.paths import find_project_root
 from cchc_lib.periods import RULES, parse_period
+from cchc_lib.report.formats import FORMATS
 
 __all__ = [
     "ANY",
     "DATE_KEYS",
     "FORMATS",
     "PATH_KEYS",
-    "ReportParameters",
+    "ParametersFile",
     "declared_parameters",
     "default_notebook",
-    "find_project_root",
     "load_batch",
     "load_parameters",
     "parse_formats",
@@ -57,8 +58,6 @@ OUTPUT_KEY = "output_dir"
 """Key naming the output folder: resolved against the project root, created on demand."""
 DATE_KEYS: tuple[str, ...] = ("report_date",)
 """Keys holding a date as a ``YYYY-MM-DD`` string."""
-FORMATS: tuple[str, ...] = ("html", "pdf")
-"""Export formats ``cchc run`` knows (the executed ``.ipynb`` is always kept)."""
 PERIOD_KEY = "report"
 RULE_KEY = "window_rule"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -76,7 +75,7 @@ ANY: Any = _Any()
 
 
 @dataclass(frozen=True)
-class ReportParameters:
+class ParametersFile:
     """One validated parameters file: the values a report notebook runs with.
 
     ``values`` holds the notebook's defaults overlaid with the file's values, with the
@@ -138,8 +137,8 @@ def _rebuild(
     values: dict[str, Any],
     formats: tuple[str, ...],
     validate_seconds: float,
-) -> ReportParameters:
-    return ReportParameters(
+) -> ParametersFile:
+    return ParametersFile(
         source, root, notebook, MappingProxyType(values), formats, validate_seconds
     )
 
@@ -163,22 +162,6 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-def find_project_root(path: str | os.PathLike[str]) -> Path:
-    """The nearest folder at or above ``path`` holding ``pyproject.toml`` or ``parameters/``.
-
-    Falls back to the parent of a ``parameters`` folder, then to the current directory.
-    """
-    start = Path(path).resolve()
-    if start.is_file() or not start.exists():
-        start = start.parent
-    for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / "parameters").is_dir():
-            return folder
-    if start.name == "parameters":
-        return start.parent
-    return Path.cwd().resolve()
 
 
 def default_notebook(root: Path) -> Path:
@@ -338,7 +321,7 @@ def parse_parameters(
     root: Path,
     notebook: Path,
     formats: Sequence[str] | None = None,
-) -> ReportParameters:
+) -> ParametersFile:
     """Validate the YAML ``text`` of a parameters file against ``declared`` (name -> default).
 
     ``formats`` (already validated, e.g. from ``--format``) replaces the file's ``formats``.
@@ -438,7 +421,7 @@ def parse_parameters(
         raise ParameterError(
             f"Tệp tham số {shown} có {count}:\n" + "\n".join(f"- {p}" for p in problems)
         )
-    return ReportParameters(
+    return ParametersFile(
         source=source,
         root=root,
         notebook=notebook,
@@ -453,7 +436,7 @@ def load_parameters(
     *,
     notebook: str | os.PathLike[str] | None = None,
     formats: Sequence[str] | None = None,
-) -> ReportParameters:
+) -> ParametersFile:
     """Read and validate one parameters file (see :func:`parse_parameters`).
 
     ``declared`` defaults to :func:`declared_parameters` of ``notebook`` (itself
@@ -488,9 +471,9 @@ def load_batch(
     *,
     notebook: str | os.PathLike[str] | None = None,
     formats: Sequence[str] | None = None,
-) -> list[ReportParameters]:
+) -> list[ParametersFile]:
     """Validate every parameters file; raise one :class:`ParameterError` listing all problems."""
-    reports: list[ReportParameters] = []
+    reports: list[ParametersFile] = []
     messages: list[str] = []
     cache: dict[Path, Mapping[str, Any]] = {}
     for path in paths:

@@ -1,6 +1,6 @@
 """Run report notebooks: execute with parameters, export, write atomically, record a manifest.
 
-One report = one validated parameters file (:class:`~cchc_lib.run.params.ReportParameters`).
+One report = one validated parameters file (:class:`~cchc_lib.run.params.ParametersFile`).
 :func:`run_report` takes a per-report lock, executes the notebook through an
 :class:`Engine` (its own kernel), renders HTML/PDF with :mod:`cchc_lib.report.render` and
 writes ``<output_dir>/<year>/<name>.ipynb|.html|.pdf|.manifest.json``: every file
@@ -20,12 +20,9 @@ The engine is the one replaceable piece: anything with ``name``,
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import multiprocessing
 import multiprocessing.util
-import platform
 import re
 import threading
 import time
@@ -35,23 +32,21 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import nbformat
 from filelock import FileLock, Timeout
 
 from cchc_lib.atomic import write_all
+from cchc_lib.errors import is_input_error
 from cchc_lib.run.engine import CellExecutionFailed, Engine, KernelStartError, PapermillEngine
-from cchc_lib.run.params import ReportParameters
+from cchc_lib.run.logs import log_line, open_log
+from cchc_lib.run.manifest import STEPS, Manifest, input_files
+from cchc_lib.run.params import ParametersFile
 
 __all__ = ["STEPS", "ReportResult", "RunOptions", "run_batch", "run_report"]
 
-STEPS = ("validate", "execute", "export_html", "export_pdf", "write")
-"""Timed steps recorded in every manifest (seconds)."""
-VERSIONED = ("cchc", "papermill", "nbconvert", "weasyprint", "pandas")
-"""Packages whose versions every manifest records."""
 SUCCESS, FAILED = "success", "failed"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -92,59 +87,6 @@ class ReportResult:
 # ---------------------------------------------------------------- helpers
 
 
-def _log(log: TextIO | None, message: str) -> None:
-    if log is not None:
-        log.write(f"{datetime.now().astimezone().isoformat(timespec='milliseconds')} {message}\n")
-        log.flush()
-
-
-def _open_log(logs_dir: Path, name: str, started: datetime) -> tuple[Path, TextIO]:
-    logs_dir.mkdir(parents=True, exist_ok=True)
-    stamp = started.strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        path = logs_dir / (f"{stamp}-{name}.log" if n == 1 else f"{stamp}-{name}.{n}.log")
-        with suppress(FileExistsError):
-            return path, open(path, "x", encoding="utf-8")  # noqa: SIM115 - closed by caller
-    raise FileExistsError(logs_dir / f"{stamp}-{name}.log")  # pragma: no cover
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def _inputs(params: ReportParameters) -> list[dict[str, str]]:
-    """Every input file with its sha256: plan, data workbooks, parameters file, notebook."""
-    files: list[tuple[str, Path]] = []
-    if params.values.get("plan"):
-        files.append(("plan", Path(params.values["plan"])))
-    if params.values.get("data"):
-        data = Path(params.values["data"])
-        files += [("data", p) for p in sorted(data.glob("*.xlsx")) if not p.name.startswith("~$")]
-    files += [("parameters", params.source), ("notebook", params.notebook)]
-    return [{"role": r, "path": _rel(p, params.root), "sha256": _sha256(p)} for r, p in files]
-
-
-def _versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {"python": platform.python_version()}
-    for pkg in VERSIONED:
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = None
-    return out
-
-
 def _shown(path: Path | None) -> str:
     """A path for messages: relative to the current folder when inside it."""
     if path is None:
@@ -155,25 +97,12 @@ def _shown(path: Path | None) -> str:
         return str(path)
 
 
-# cchc's errors about the user's input: their messages already name the place and the fix
-_INPUT_ERRORS = frozenset(
-    {
-        "CchcError",
-        "DataValidationError",
-        "PlanFormatError",
-        "ParameterError",
-        "PeriodError",
-        "LinkError",
-    }
-)
-
-
 def _one_line(text: str, limit: int = 400) -> str:
     text = _SPACES.sub(" ", _ANSI.sub("", str(text))).strip().rstrip(".")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _label(params: ReportParameters) -> str:
+def _label(params: ParametersFile) -> str:
     try:
         return params.period_label
     except Exception:  # noqa: BLE001 - only used in messages
@@ -221,7 +150,7 @@ def _warm_renderer(formats: Sequence[str]) -> threading.Thread:
 
 
 def run_report(
-    params: ReportParameters,
+    params: ParametersFile,
     *,
     engine: Engine | None = None,
     options: RunOptions | None = None,
@@ -236,13 +165,15 @@ def run_report(
     started = datetime.now().astimezone()
     t0 = time.perf_counter()
     try:
-        log_path, log = _open_log(params.output_dir / "logs", params.name, started)
+        log_path, log = open_log(params.output_dir / "logs", params.name, started)
     except OSError:  # no log is no reason to skip the report; the error shows elsewhere
         log_path, log = None, io.StringIO()
     year_dir = params.output_dir / str(params.year)
     try:
-        _log(log, f"Báo cáo {params.name}, kỳ {params.period}, tệp tham số {params.source}")
-        _log(log, f"sổ tay {params.notebook}, bộ chạy {engine.name}, định dạng {params.formats}")
+        log_line(log, f"Báo cáo {params.name}, kỳ {params.period}, tệp tham số {params.source}")
+        log_line(
+            log, f"sổ tay {params.notebook}, bộ chạy {engine.name}, định dạng {params.formats}"
+        )
         year_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(year_dir / f".{params.name}.lock"))
         try:
@@ -254,16 +185,17 @@ def run_report(
                 "hiện có được giữ nguyên. Cách sửa: đợi lệnh kia chạy xong, hoặc chạy lại "
                 "không có --no-wait để chờ."
             )
-            _log(log, message)
+            log_line(log, message)
             return ReportResult(
                 params.name, params.period, FAILED, time.perf_counter() - t0, (), message, log_path
             )
         try:
             waited = time.perf_counter() - t0
-            _log(log, f"đã nhận khóa {_shown(Path(lock.lock_file))}")
+            log_line(log, f"đã nhận khóa {_shown(Path(lock.lock_file))}")
             if waited > 0.5:
-                _log(log, f"đã chờ khóa {waited:.1f} giây")
-            return _run_locked(params, engine, options, started, t0, year_dir, log_path, log)
+                log_line(log, f"đã chờ khóa {waited:.1f} giây")
+            manifest = Manifest.start(params, engine.name, started, log_path)
+            return _Run(params, engine, options, t0, log_path, log, manifest).run()
         finally:
             lock.release()
     except Exception as exc:  # a bug or an OS error: still one clean result
@@ -272,7 +204,7 @@ def run_report(
             f"{type(exc).__name__}: {_one_line(exc)}. Báo cáo hiện có (nếu có) được giữ nguyên; "
             f"chi tiết trong nhật ký {_shown(log_path)}."
         )
-        _log(log, message + "\n" + traceback.format_exc())
+        log_line(log, message + "\n" + traceback.format_exc())
         if options.verbose:
             message += "\n" + traceback.format_exc()
         return ReportResult(
@@ -282,83 +214,62 @@ def run_report(
         log.close()
 
 
-def _run_locked(
-    params: ReportParameters,
-    engine: Engine,
-    options: RunOptions,
-    started: datetime,
-    t0: float,
-    year_dir: Path,
-    log_path: Path,
-    log: TextIO,
-) -> ReportResult:
-    timings: dict[str, float] = dict.fromkeys(STEPS, 0.0)
-    manifest: dict[str, Any] = {
-        "report": params.name,
-        "period": params.period,
-        "status": None,
-        "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": None,
-        "parameters_file": _rel(params.source, params.root),
-        "notebook": _rel(params.notebook, params.root),
-        "parameters": params.to_dict(),
-        "formats": list(params.formats),
-        "engine": engine.name,
-        "inputs": [],
-        "outputs": [],
-        "versions": _versions(),
-        "timings": timings,
-        "log": _rel(log_path, params.root) if log_path else None,
-        "error": None,
-    }
-    failed_dir = year_dir / "failed"
-    label = _label(params)
+class _Run:
+    """One locked run of a report: execute, export, write, each step recorded in the manifest."""
 
-    def finish(status: str, files: dict[Path, bytes], message: str = "") -> ReportResult:
-        manifest["status"] = status
-        manifest["outputs"] = [
-            {"path": p.name, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)}
-            for p, b in files.items()
-        ]
-        manifest["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
-        for step, seconds in timings.items():
-            timings[step] = round(seconds, 3)
-            _log(log, f"bước {step}: {seconds:.3f} giây")
-        folder = year_dir if status == SUCCESS else failed_dir
-        manifest_path = folder / f"{params.name}.manifest.json"
-        text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        pending = {} if status == SUCCESS else dict(files)  # success: written already
-        write_all({**pending, manifest_path: text.encode("utf-8")})
-        _log(log, f"kết thúc: {status}; tệp: {', '.join(str(p) for p in files)}")
-        return ReportResult(
-            params.name,
-            params.period,
-            status,
-            time.perf_counter() - t0,
-            (*files, manifest_path),
-            message,
-            log_path,
-            manifest_path,
-            dict(timings),
+    def __init__(
+        self,
+        params: ParametersFile,
+        engine: Engine,
+        options: RunOptions,
+        t0: float,
+        log_path: Path | None,
+        log: TextIO,
+        manifest: Manifest,
+    ) -> None:
+        self.params, self.engine, self.options = params, engine, options
+        self.t0, self.log_path, self.log, self.manifest = t0, log_path, log, manifest
+        self.year_dir = params.output_dir / str(params.year)
+        self.failed_dir = self.year_dir / "failed"
+        self.label = _label(params)
+        self.failed_nb = self.failed_dir / f"{params.name}.ipynb"
+        self.what = f"Báo cáo {params.name} ({self.label}, mã kỳ {params.period})"
+
+    def kept(self) -> str:
+        return (
+            f"Báo cáo hiện có (nếu có) được giữ nguyên; sổ tay đã chạy được lưu ở "
+            f"{_shown(self.failed_nb)}, nhật ký ở {_shown(self.log_path)}."
         )
 
-    tick = time.perf_counter()
-    manifest["inputs"] = _inputs(params)
-    timings["validate"] = params.validate_seconds + time.perf_counter() - tick
+    def finish(self, status: str, files: dict[Path, bytes], message: str = "") -> ReportResult:
+        """Write the manifest (and, for a failure, the files kept for debugging)."""
+        self.manifest.record_outputs(files)
+        self.manifest.finish(status)
+        for step, seconds in self.manifest.timings.items():
+            log_line(self.log, f"bước {step}: {seconds:.3f} giây")
+        folder = self.year_dir if status == SUCCESS else self.failed_dir
+        manifest_path = folder / f"{self.params.name}.manifest.json"
+        pending = {} if status == SUCCESS else dict(files)  # success: written already
+        write_all({**pending, manifest_path: self.manifest.to_bytes()})
+        log_line(self.log, f"kết thúc: {status}; tệp: {', '.join(str(p) for p in files)}")
+        return ReportResult(
+            self.params.name,
+            self.params.period,
+            status,
+            time.perf_counter() - self.t0,
+            (*files, manifest_path),
+            message,
+            self.log_path,
+            manifest_path,
+            dict(self.manifest.timings),
+        )
 
-    tick = time.perf_counter()
-    nb = nbformat.read(params.notebook, as_version=4)
-    warming = _warm_renderer(params.formats)  # loads WeasyPrint while the kernel works
-    try:
-        executed = engine.execute(nb, params.to_dict(), cwd=params.root, log=log)
-    except CellExecutionFailed as exc:
-        timings["execute"] = time.perf_counter() - tick
+    def cell_failed(self, exc: CellExecutionFailed) -> ReportResult:
         cell = _source_cell(exc)
         where = f"ô thứ {cell}" if cell is not None else "một ô"
         if exc.exec_count is not None:
             where += f" (In [{exc.exec_count}])"
-        failed_nb = failed_dir / f"{params.name}.ipynb"
-        manifest["error"] = {
+        self.manifest.error = {
             "cell": cell,
             "cell_index": exc.cell_index,
             "execution_count": exc.exec_count,
@@ -366,82 +277,97 @@ def _run_locked(
             "evalue": exc.evalue,
         }
         tb = _ANSI.sub("", "\n".join(exc.traceback_lines))
-        kept = (
-            f"Báo cáo hiện có (nếu có) được giữ nguyên; sổ tay đã chạy được lưu ở "
-            f"{_shown(failed_nb)}, nhật ký ở {_shown(log_path)}."
-        )
-        if exc.ename in _INPUT_ERRORS:
+        if is_input_error(exc.ename):
             # the user's input is wrong: show cchc's own message whole (every problem, each
             # naming file, sheet, row, column, value and fix), not a clipped line
             message = (
-                f"Báo cáo {params.name} ({label}, mã kỳ {params.period}) không lập được vì dữ "
-                f"liệu đầu vào có lỗi. {kept}\n{_ANSI.sub('', exc.evalue).strip()}"
+                f"{self.what} không lập được vì dữ liệu đầu vào có lỗi. {self.kept()}\n"
+                f"{_ANSI.sub('', exc.evalue).strip()}"
             )
         else:
             message = (
-                f"Báo cáo {params.name} ({label}, mã kỳ {params.period}) bị lỗi ở {where} của "
-                f"sổ tay {params.notebook.name}: {exc.ename}: {_one_line(exc.evalue)}. {kept} "
-                "Cách sửa: mở sổ tay lỗi, xem ô đó, sửa số liệu hoặc tham số rồi chạy lại."
+                f"{self.what} bị lỗi ở {where} của sổ tay {self.params.notebook.name}: "
+                f"{exc.ename}: {_one_line(exc.evalue)}. {self.kept()} Cách sửa: mở sổ tay lỗi, "
+                "xem ô đó, sửa số liệu hoặc tham số rồi chạy lại."
             )
-        _log(log, message + "\n" + tb)
-        if options.verbose and tb:
+        log_line(self.log, message + "\n" + tb)
+        if self.options.verbose and tb:
             message += "\n" + tb
-        return finish(FAILED, {failed_nb: nbformat.writes(exc.nb).encode("utf-8")}, message)
-    except KernelStartError as exc:
-        timings["execute"] = time.perf_counter() - tick
-        message = (
-            f"Báo cáo {params.name} ({label}, mã kỳ {params.period}) không chạy được: kernel "
-            f"Python không khởi động được sau nhiều lần thử ({_one_line(exc)}). Báo cáo hiện có "
-            f"(nếu có) được giữ nguyên; nhật ký ở {_shown(log_path)}. Cách sửa: kiểm tra máy "
-            "còn đủ bộ nhớ và gói ipykernel đã được cài trong môi trường Python, rồi chạy lại."
+        return self.finish(
+            FAILED, {self.failed_nb: nbformat.writes(exc.nb).encode("utf-8")}, message
         )
-        manifest["error"] = {"ename": "KernelStartError", "evalue": str(exc)}
-        _log(log, message + "\n" + traceback.format_exc())
-        return finish(FAILED, {}, message)
-    timings["execute"] = time.perf_counter() - tick
-    _log(log, f"đã chạy sổ tay trong {timings['execute']:.2f} giây")
-    nb_bytes = nbformat.writes(executed).encode("utf-8")
 
-    outputs: dict[str, bytes] = {}
-    step = "export_html"
-    try:
-        from cchc_lib.report.render import html_to_pdf, notebook_to_html
-
-        warming.join()
-        title = f"Báo cáo cải cách hành chính {label}"
-        tick = time.perf_counter()
-        html = notebook_to_html(executed, title=title) if params.formats else ""
-        timings["export_html"] = time.perf_counter() - tick
-        if "html" in params.formats:
-            outputs["html"] = html.encode("utf-8")
-        if "pdf" in params.formats:
-            step = "export_pdf"
-            tick = time.perf_counter()
-            outputs["pdf"] = html_to_pdf(html)
-            timings["export_pdf"] = time.perf_counter() - tick
-    except Exception as exc:
-        what = "PDF" if step == "export_pdf" else "HTML"
-        failed_nb = failed_dir / f"{params.name}.ipynb"
-        manifest["error"] = {"step": step, "ename": type(exc).__name__, "evalue": str(exc)}
+    def kernel_failed(self, exc: KernelStartError) -> ReportResult:
         message = (
-            f"Báo cáo {params.name} ({label}, mã kỳ {params.period}) chạy xong nhưng xuất {what} "
-            f"bị lỗi: {type(exc).__name__}: {_one_line(exc)}. Báo cáo hiện có (nếu có) được giữ "
-            f"nguyên; sổ tay đã chạy được lưu ở {_shown(failed_nb)}, nhật ký ở {_shown(log_path)}."
+            f"{self.what} không chạy được: kernel Python không khởi động được sau nhiều lần thử "
+            f"({_one_line(str(exc))}). Báo cáo hiện có (nếu có) được giữ nguyên; nhật ký ở "
+            f"{_shown(self.log_path)}. Cách sửa: kiểm tra máy còn đủ bộ nhớ và gói ipykernel "
+            "đã được cài trong môi trường Python, rồi chạy lại."
         )
-        _log(log, message + "\n" + traceback.format_exc())
-        if options.verbose:
+        self.manifest.error = {"ename": "KernelStartError", "evalue": str(exc)}
+        log_line(self.log, message + "\n" + traceback.format_exc())
+        return self.finish(FAILED, {}, message)
+
+    def export_failed(self, exc: Exception, step: str, nb_bytes: bytes) -> ReportResult:
+        what = {"export_pdf": "PDF", "export_docx": "DOCX"}.get(step, "HTML")
+        self.manifest.error = {"step": step, "ename": type(exc).__name__, "evalue": str(exc)}
+        message = (
+            f"{self.what} chạy xong nhưng xuất {what} bị lỗi: {type(exc).__name__}: "
+            f"{_one_line(str(exc))}. {self.kept()}"
+        )
+        log_line(self.log, message + "\n" + traceback.format_exc())
+        if self.options.verbose:
             message += "\n" + traceback.format_exc()
-        return finish(FAILED, {failed_nb: nb_bytes}, message)
+        return self.finish(FAILED, {self.failed_nb: nb_bytes}, message)
 
-    tick = time.perf_counter()
-    files = {year_dir / f"{params.name}.ipynb": nb_bytes}
-    files.update({year_dir / f"{params.name}.{fmt}": data for fmt, data in outputs.items()})
-    write_all(files)
-    for stale in (failed_dir / f"{params.name}.ipynb", failed_dir / f"{params.name}.manifest.json"):
-        with suppress(FileNotFoundError):
-            stale.unlink()
-    timings["write"] = time.perf_counter() - tick
-    return finish(SUCCESS, files)
+    def execute(self) -> nbformat.NotebookNode | ReportResult:
+        """The executed notebook, or the failed run's result."""
+        timings = self.manifest.timings
+        tick = time.perf_counter()
+        self.manifest.inputs = input_files(self.params)
+        timings["validate"] = self.params.validate_seconds + time.perf_counter() - tick
+        tick = time.perf_counter()
+        nb = nbformat.read(self.params.notebook, as_version=4)
+        try:
+            executed = self.engine.execute(
+                nb, self.params.to_dict(), cwd=self.params.root, log=self.log
+            )
+        except CellExecutionFailed as exc:
+            timings["execute"] = time.perf_counter() - tick
+            return self.cell_failed(exc)
+        except KernelStartError as exc:
+            timings["execute"] = time.perf_counter() - tick
+            return self.kernel_failed(exc)
+        timings["execute"] = time.perf_counter() - tick
+        log_line(self.log, f"đã chạy sổ tay trong {timings['execute']:.2f} giây")
+        return executed
+
+    def run(self) -> ReportResult:
+        warming = _warm_renderer(self.params.formats)  # loads WeasyPrint while the kernel works
+        executed = self.execute()
+        if isinstance(executed, ReportResult):
+            return executed
+        nb_bytes = nbformat.writes(executed).encode("utf-8")
+        steps: dict[str, float] = {}
+        try:
+            from cchc_lib.report.render import export_notebook
+
+            warming.join()
+            title = f"Báo cáo cải cách hành chính {self.label}"
+            outputs = export_notebook(executed, self.params.formats, title=title, timings=steps)
+        except Exception as exc:
+            self.manifest.timings.update(steps)
+            return self.export_failed(exc, next(reversed(steps), "export_html"), nb_bytes)
+        self.manifest.timings.update(steps)
+        tick = time.perf_counter()
+        files = {self.year_dir / f"{self.params.name}.ipynb": nb_bytes}
+        files.update({self.year_dir / f"{self.params.name}.{f}": b for f, b in outputs.items()})
+        write_all(files)
+        for stale in (self.failed_nb, self.failed_dir / f"{self.params.name}.manifest.json"):
+            with suppress(FileNotFoundError):
+                stale.unlink()
+        self.manifest.timings["write"] = time.perf_counter() - tick
+        return self.finish(SUCCESS, files)
 
 
 # ---------------------------------------------------------------- batch
@@ -456,11 +382,11 @@ def _init_worker(engine_factory: Callable[[], Engine]) -> None:
     multiprocessing.util.Finalize(None, _WORKER_ENGINE.close, exitpriority=10)
 
 
-def _work(params: ReportParameters, options: RunOptions) -> ReportResult:
+def _work(params: ParametersFile, options: RunOptions) -> ReportResult:
     return run_report(params, engine=_WORKER_ENGINE, options=options)
 
 
-def _crashed(params: ReportParameters, exc: BaseException) -> ReportResult:
+def _crashed(params: ParametersFile, exc: BaseException) -> ReportResult:
     message = (
         f"Báo cáo {params.name} ({_label(params)}) không chạy được: tiến trình chạy báo cáo bị "
         f"dừng đột ngột ({type(exc).__name__}: {_one_line(exc)}). Báo cáo hiện có (nếu có) được "
@@ -470,7 +396,7 @@ def _crashed(params: ReportParameters, exc: BaseException) -> ReportResult:
 
 
 def run_batch(
-    reports: Sequence[ReportParameters],
+    reports: Sequence[ParametersFile],
     *,
     options: RunOptions | None = None,
     engine_factory: Callable[[], Engine] = PapermillEngine,
