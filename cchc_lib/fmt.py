@@ -17,6 +17,7 @@ __all__ = [
     "fmt_number",
     "fmt_pct",
     "fmt_value",
+    "iso_date",
 ]
 
 
@@ -127,3 +128,12 @@ def fmt_date_header(d: date) -> str:
     day = f"{d.day:02d}"
     month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
     return f"ngày {day} tháng {month} năm {d.year}"
+
+
+def iso_date(d: date | None) -> str | None:
+    """A date for JSON: ``2022-03-14``; None stays None.
+
+    >>> iso_date(date(2022, 3, 14)), iso_date(None)
+    ('2022-03-14', None)
+    """
+    return d.isoformat() if d else None

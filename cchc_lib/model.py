@@ -10,12 +10,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from cchc_lib.fmt import iso_date
+
 DEADLINE_KINDS = ("by_date", "window", "recurring", "per_plan", "unspecified")
 BUDGET_KINDS = ("none", "approved_estimate", "amount", "unspecified", "other")
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 @dataclass(frozen=True)
@@ -36,8 +34,8 @@ class Deadline:
         return {
             "raw": self.raw,
             "kind": self.kind,
-            "start": _iso(self.start),
-            "end": _iso(self.end),
+            "start": iso_date(self.start),
+            "end": iso_date(self.end),
             "ongoing": self.ongoing,
         }
 
@@ -185,7 +183,7 @@ class PlanMeta:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["date"] = _iso(self.date)
+        d["date"] = iso_date(self.date)
         d["recipients"] = list(self.recipients)
         return d
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from cchc_lib.catalog import load_catalog
+from cchc_lib.fmt import iso_date
 from cchc_lib.indicators.results import Results, Summary
 
 
@@ -18,10 +18,6 @@ def _num(value: float | None, unit: str = "count") -> float | int | None:
     if float(value).is_integer():
         return int(value)
     return round(float(value), 2)
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 def _summary_json(s: Summary) -> dict[str, int]:
@@ -50,12 +46,12 @@ def to_json(results: Results) -> dict[str, Any]:
                 "id": t.task_id,
                 "status": t.status,
                 "percent": _num(t.percent, "%"),
-                "completed_on": _iso(t.completed_on),
+                "completed_on": iso_date(t.completed_on),
                 "timeliness": t.timeliness,
                 "completed_in_period": t.completed_in_period,
                 "area": t.area,
                 "lead": t.lead,
-                "deadline_end": _iso(t.deadline_end),
+                "deadline_end": iso_date(t.deadline_end),
                 "result": t.result,
                 "difficulties": t.difficulties,
             }

@@ -33,7 +33,14 @@ from cchc_lib.report.draft import (
     narrative_text,
     overdue_lines,
 )
-from cchc_lib.report.words import actual_value, area_config, clip, plan_value, sentence_case
+from cchc_lib.report.words import (
+    actual_value,
+    area_config,
+    clip,
+    direction_config,
+    plan_value,
+    sentence_case,
+)
 
 
 class Html(str):
@@ -227,12 +234,11 @@ def direction(ctx: ReportContext) -> Html:
     values = dict(r.indicators)
     targets = {t.link_id: t for t in r.targets if t.link_id}
     lines = []
-    for code, phrase in (
-        ("kiem_tra_don_vi", "phòng, đơn vị được kiểm tra công tác CCHC"),
-        ("kiem_tra_dot_xuat", "cuộc kiểm tra CCHC đột xuất"),
-        ("tuyen_truyen", "tin, bài, hoạt động tuyên truyền CCHC"),
-        ("sang_kien", "sáng kiến CCHC được công nhận"),
-    ):
+    cfg = direction_config()
+    phrases = cfg.get("phrases", {})
+    catalog = load_catalog()
+    for code in cfg.get("indicators", []):
+        phrase = phrases.get(code) or catalog[code].name.lower().removeprefix("số ")
         v = values.get(code)
         line = (
             f"- Trong kỳ có {fmt_int(v)} {phrase}"

@@ -30,6 +30,11 @@ def area_config(title: str) -> dict:
     return {"keywords": [], "indicators": []}
 
 
+def direction_config() -> dict:
+    """The report.yaml entry of the area reported under section I (Công tác chỉ đạo)."""
+    return next((e for e in report_config()["areas"] if e.get("direction")), {})
+
+
 def sentence_case(title: str) -> str:
     """ "CẢI CÁCH THỦ TỤC HÀNH CHÍNH" -> "Cải cách thủ tục hành chính" (acronyms kept).
 
