@@ -8,9 +8,10 @@ import pandas as pd
 
 from cchc_lib.catalog import load_catalog
 from cchc_lib.indicators import RATES, STATUSES, TARGET_LABELS, TIMELINESS, Results
+from cchc_lib.indicators.load import load_period
 from cchc_lib.model import Plan
+from cchc_lib.paths import resolve
 from cchc_lib.report import charts
-from cchc_lib.report.context import ReportParameters, load_context
 from cchc_lib.report.sections import Html, svg_data_uri
 from cchc_lib.report.words import actual_value, plan_value, sentence_case
 
@@ -110,7 +111,5 @@ def load(
     *, report: str, plan: str, data: str, window_rule: str = "official", unit: str = ""
 ) -> View:
     """Load one period for exploration (``unit`` filters tasks by their first lead unit)."""
-    ctx = load_context(
-        ReportParameters(report=report, plan=plan, data=data, window_rule=window_rule)
-    )
-    return View(ctx.plan, ctx.results, unit)
+    loaded = load_period(resolve(plan), resolve(data), report, rule=window_rule)
+    return View(loaded.plan, loaded.results, unit)

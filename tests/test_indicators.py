@@ -6,13 +6,13 @@ import pytest
 from cchc_lib.catalog import load_catalog
 from cchc_lib.indicators import (
     compare,
-    compute,
     period_values,
     tasks_due,
     timeliness,
     to_json,
 )
-from cchc_lib.indicators.links import Link
+from cchc_lib.indicators import compute as _compute
+from cchc_lib.indicators.links import Link, default_links, load_links
 from cchc_lib.model import (
     Area,
     Budget,
@@ -29,6 +29,14 @@ from cchc_lib.periods import parse_period
 
 D = date
 Q1 = parse_period("2022-Q1")
+SEED_LINKS = load_links("data/plan/000_04455437811e3eec.txt")
+
+
+def compute(plan, months, period, links=None):
+    """compute() with the shipped links unless the test names its own."""
+    return _compute(plan, months, period, links=default_links() if links is None else links)
+
+
 H1 = parse_period("2022-H1")
 Y = parse_period("2022-Y")
 
@@ -556,12 +564,12 @@ def seed_months(seed_data, seed_plan):
 
 def test_seed_plan_every_measure_evaluated(seed_plan, seed_months):
     measures = [(t.id, mm) for t in seed_plan.targets for mm in t.measures]
-    year = compute(seed_plan, seed_months, Y)
+    year = compute(seed_plan, seed_months, Y, links=SEED_LINKS)
     assert len(year.targets) == len(measures)
     unlinked = {t.target_id for t in year.targets if t.status == "no_link"}
     assert unlinked == SEED_NO_LINK
     assert all(t.met is not None for t in year.targets if t.target_id not in SEED_NO_LINK)
-    h1 = compute(seed_plan, seed_months, H1)
+    h1 = compute(seed_plan, seed_months, H1, links=SEED_LINKS)
     in_progress = {t.link_id for t in h1.targets if t.status == "in_progress"}
     assert in_progress == {
         "xep_hang_tang_bac",
@@ -580,12 +588,12 @@ def test_seed_plan_every_measure_evaluated(seed_plan, seed_months):
 
 
 def test_seed_indicator_arithmetic_matches_workbooks(seed_plan, seed_months):
-    res = compute(seed_plan, seed_months, H1)
+    res = compute(seed_plan, seed_months, H1, links=SEED_LINKS)
     h1 = [md for md in seed_months if md.month in H1.months]
     assert res.indicator("hs_tiep_nhan") == sum(md.indicator("hs_tiep_nhan") or 0 for md in h1)
     last = [md.indicator("tthc_tong") for md in h1 if md.indicator("tthc_tong") is not None]
     assert res.indicator("tthc_tong") == last[-1]
-    q3 = compute(seed_plan, seed_months, parse_period("2022-Q3"))
+    q3 = compute(seed_plan, seed_months, parse_period("2022-Q3"), links=SEED_LINKS)
     assert q3.months_present == ("2022-07", "2022-08", "2022-09")
     assert q3.indicator("vb_di") == sum(
         md.indicator("vb_di") or 0 for md in seed_months if md.month in q3.period.months
@@ -613,7 +621,7 @@ def test_cli_json_and_text(seed_path, seed_data, seed_plan, seed_months, capsys)
     )
     data = json.loads(capsys.readouterr().out)
     months = [md for md in seed_months if md.month in H1.year_to_date]
-    assert data == to_json(compute(seed_plan, months, H1))
+    assert data == to_json(compute(seed_plan, months, H1, links=SEED_LINKS))
     assert data["period"]["start"] == "2021-12-15"
 
     assert (
@@ -676,7 +684,7 @@ def test_cli_q3_reads_year_to_date_for_yearly_targets(seed_path, seed_data, caps
     assert other[0]["months_used"] == data["period"]["months"]
 
 
-def test_compute_uses_the_plans_own_links_file(tmp_path):
+def test_the_plans_own_links_file_links_its_targets(tmp_path):
     from dataclasses import replace
 
     source = tmp_path / "kh2022.txt"
@@ -689,12 +697,7 @@ def test_compute_uses_the_plans_own_links_file(tmp_path):
         plan(measures=[m("Đăng ít nhất 20 tin, bài về CCHC.", 20, "count")]), source=str(source)
     )
     months = [month("2022-01", tuyen_truyen=12), month("2022-02", tuyen_truyen=9)]
-    t = compute(p, months, Q1).targets[0]
+    t = compute(p, months, Q1, links=load_links(source)).targets[0]
     assert (t.link_id, t.actual, t.met) == ("tin_bai", 21, True)
-    # Without the file beside the plan, nothing links to this target.
-    assert (
-        compute(plan(measures=[m("Đăng ít nhất 20 tin, bài.", 20, "count")]), months, Q1)
-        .targets[0]
-        .status_label
-        == "Chưa có chỉ số để đánh giá"
-    )
+    # compute reads no file: given only the shipped links, nothing links to this target.
+    assert compute(p, months, Q1).targets[0].status_label == "Chưa có chỉ số để đánh giá"

@@ -16,10 +16,8 @@ from pypdf import PdfReader
 
 from cchc_lib import cli
 from cchc_lib.fmt import fmt_int, fmt_pct
-from cchc_lib.indicators import compute, to_json
-from cchc_lib.monthly import load_months
-from cchc_lib.periods import parse_period
-from cchc_lib.plan import load_plan
+from cchc_lib.indicators import to_json
+from cchc_lib.indicators.load import load_period
 
 pytestmark = pytest.mark.slow
 
@@ -54,10 +52,7 @@ def project(tmp_path_factory):
 
 
 def _results(code: str):
-    plan = load_plan(SEED)
-    period = parse_period(code)
-    months = load_months(ROOT / "data" / "2022", plan, months=period.year_to_date)
-    return compute(plan, months, period)
+    return load_period(SEED, ROOT / "data" / "2022", code).results
 
 
 def _pdf_text(path: Path) -> str:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from cchc_lib.catalog import load_catalog
 from cchc_lib.fmt import fmt_date, fmt_int, fmt_value
-from cchc_lib.indicators import RATES, TIMELINESS, Results, compute, to_json
-from cchc_lib.indicators.links import load_links
-from cchc_lib.periods import RULES, parse_period
+from cchc_lib.indicators import RATES, TIMELINESS, Results, to_json
+from cchc_lib.periods import RULES
 from cchc_lib.report.words import actual_value, clip, plan_value
 
 
@@ -43,16 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from cchc_lib.monthly import load_months, months_for_period
-    from cchc_lib.plan import load_plan
+    from cchc_lib.indicators.load import load_period
 
-    period = parse_period(args.period, rule=args.rule)
-    plan = load_plan(args.plan)
-    links = load_links(args.plan)
-    folder = Path(args.data)
-    wanted = months_for_period(folder, period)
-    months = load_months(folder, plan, months=wanted)
-    results = compute(plan, months, period, links=links)
+    results = load_period(args.plan, args.data, args.period, rule=args.rule).results
     if args.format == "json":
         json.dump(to_json(results), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -9,11 +9,11 @@ from functools import cached_property
 from pathlib import Path
 
 from cchc_lib.errors import CchcError, ParameterError
-from cchc_lib.indicators import Results, compute
-from cchc_lib.indicators.links import load_links
+from cchc_lib.indicators import Results
+from cchc_lib.indicators.load import PeriodData, load_period, period_from
 from cchc_lib.model import MonthData, Plan
 from cchc_lib.paths import resolve
-from cchc_lib.periods import Period, parse_period
+from cchc_lib.periods import Period
 
 
 @dataclass(frozen=True)
@@ -78,26 +78,24 @@ class ReportContext:
 
 
 def _optional_results(
-    plan: Plan, folder: Path, period: Period, links
+    current: PeriodData, folder: Path, period: Period
 ) -> tuple[Results | None, str]:
     """Results of another period when its workbooks are there and read, else None and why.
 
     The comparison is optional: another year's workbooks follow that year's plan, so any
     problem reading them leaves the report without the comparison, never without the report.
     """
-    from cchc_lib.monthly import load_months, months_for_period
-
     if not all((folder / f"{m}.xlsx").is_file() for m in period.months):
         return None, ""
     try:
-        months = load_months(folder, plan, months=months_for_period(folder, period))
+        other = period_from(current.plan, current.links, folder, period)
     except CchcError as exc:
         first = str(exc).splitlines()[0].rstrip(":")
         return None, (
-            f"Số liệu {period.label} có trong thư mục dữ liệu {folder.name} nhưng không đọc được theo Kế "
-            f"hoạch này ({first}), nên báo cáo chưa so sánh với kỳ đó."
+            f"Số liệu {period.label} có trong thư mục dữ liệu {folder.name} nhưng không đọc được "
+            f"theo Kế hoạch này ({first}), nên báo cáo chưa so sánh với kỳ đó."
         )
-    return compute(plan, months, period, links=links), ""
+    return other.results, ""
 
 
 def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
@@ -111,31 +109,22 @@ def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
 
 def load_context(params: ReportParameters) -> ReportContext:
     """Load the plan and the workbooks the report's period needs, and compute the results."""
-    from cchc_lib.monthly import load_months, months_for_period
-    from cchc_lib.plan import load_plan
-
-    plan_path = resolve(params.plan)
-    folder = resolve(params.data)
-    plan = load_plan(plan_path)
-    period = parse_period(params.report, rule=params.window_rule)
-    links = load_links(plan_path)
-    months = load_months(folder, plan, months=months_for_period(folder, period))
-    results = compute(plan, months, period, links=links)
+    current = load_period(
+        resolve(params.plan), resolve(params.data), params.report, rule=params.window_rule
+    )
+    period, folder = current.period, current.data
     prev_period = period.previous
     prev_folder = data_folder_for(folder, prev_period.year, period.year)
     previous, note = None, ""
     if prev_folder.is_dir() and (prev_period.year == period.year or prev_folder != folder):
-        previous, note = _optional_results(plan, prev_folder, prev_period, links)
-    previous_year = None
-    if period.kind == "year":
-        previous_year = previous
+        previous, note = _optional_results(current, prev_folder, prev_period)
     return ReportContext(
         params=params,
-        plan=plan,
+        plan=current.plan,
         period=period,
-        months=months,
-        results=results,
+        months=current.months,
+        results=current.results,
         previous=previous,
-        previous_year=previous_year,
+        previous_year=previous if period.kind == "year" else None,
         notes=(note,) if note else (),
     )
