@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 
 class CchcError(Exception):
@@ -53,15 +53,22 @@ def _shown_value(value: object) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One validation finding in an input workbook."""
+    """One validation finding in an input file: where, what is wrong, how to fix it.
+
+    >>> str(Problem("2022-03.xlsx", "trạng thái không thuộc danh sách", "chọn từ danh sách",
+    ...             sheet="Tiến độ", row=14, column="Trạng thái", value="xong"))
+    'Lỗi: 2022-03.xlsx, trang "Tiến độ", dòng 14, cột "Trạng thái": trạng thái không thuộc \
+danh sách. Giá trị: “xong”. Cách sửa: chọn từ danh sách.'
+    """
 
     file: str
-    sheet: str | None
-    row: int | None
-    column: str | None
-    value: object
     message: str  # what is wrong and what was expected
     fix: str  # how to fix it
+    _: KW_ONLY
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
     severity: str = "error"  # "error" | "warning"
 
     def __str__(self) -> str:

@@ -43,30 +43,29 @@ def read_indicators(
         if is_blank(raw_code):
             if not is_blank(raw):
                 out.error(
-                    r,
-                    head["code"],
-                    None,
                     "dòng có giá trị nhưng không có mã chỉ số",
                     "ghi lại đúng mã chỉ số như biểu mẫu hoặc xóa giá trị",
+                    row=r,
+                    column=head["code"],
                 )
             continue
         code = cell_text(raw_code)
         if code not in catalog:
             out.error(
-                r,
-                head["code"],
-                raw_code,
                 f"mã chỉ số {code!r} không có trong danh mục",
                 "dùng đúng mã chỉ số như biểu mẫu; không thêm dòng mới",
+                row=r,
+                column=head["code"],
+                value=raw_code,
             )
             continue
         if code in where:
             out.error(
-                r,
-                head["code"],
-                raw_code,
                 f"chỉ số {code} bị lặp (đã có ở dòng {where[code]})",
                 "giữ một dòng cho mỗi chỉ số, xóa dòng thừa",
+                row=r,
+                column=head["code"],
+                value=raw_code,
             )
             continue
         where[code] = r
@@ -81,11 +80,10 @@ def read_indicators(
     for code in catalog.codes:
         if code not in where:
             out.error(
-                None,
-                head["code"],
-                code,
                 f"thiếu dòng chỉ số {code} ({catalog[code].name})",
                 f"khôi phục dòng chỉ số {code}, hoặc {TEMPLATE_FIX}",
+                column=head["code"],
+                value=code,
             )
     for rule in catalog.parts:
         parts = [values.get(c) for c in rule.part]
@@ -96,11 +94,11 @@ def read_indicators(
         if total > whole:
             names = " + ".join(f"“{catalog[c].name}”" for c in rule.part)
             out.error(
-                where[rule.part[0]],
-                head["value"],
-                total,
                 f"{names} ({total:g}) lớn hơn “{catalog[rule.whole].name}” ({whole:g}, "
                 f"dòng {where[rule.whole]})",
                 "kiểm tra lại các số liệu; số thành phần không được lớn hơn số tổng",
+                row=where[rule.part[0]],
+                column=head["value"],
+                value=total,
             )
     return tuple((code, values.get(code)) for code in catalog.codes)

@@ -41,30 +41,28 @@ def read_narrative(
         key = labels.get(header_key(label)) if not is_blank(label) else None
         if key is None:
             out.warning(
-                r,
-                head["label"],
-                label,
                 "nội dung thuyết minh không thuộc mục nào đã biết nên bị bỏ qua; các mục: "
                 + ", ".join(NARRATIVE_KEYS.values()),
                 "ghi nội dung vào đúng dòng của mục",
+                row=r,
+                column=head["label"],
+                value=label,
             )
         elif key in texts:
             out.warning(
-                r,
-                head["label"],
-                label,
                 f"mục “{NARRATIVE_KEYS[key]}” bị lặp; đã ghép nội dung hai dòng",
                 "ghi mỗi mục trong một dòng",
+                row=r,
+                column=head["label"],
+                value=label,
             )
             texts[key] += "\n" + text
         else:
             texts[key] = text
     if not texts and parse_month(month)[1] % 3 == 0:
         out.warning(
-            None,
-            head["text"],
-            None,
             f"tháng {month} là tháng cuối quý nhưng chưa có thuyết minh",
             "ghi ngắn gọn ưu điểm, tồn tại, nguyên nhân, nhiệm vụ kỳ tới, đề xuất",
+            column=head["text"],
         )
     return tuple((k, texts[k]) for k in NARRATIVE_KEYS if k in texts)

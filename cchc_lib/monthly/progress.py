@@ -64,30 +64,29 @@ def read_progress(
         if raw_id == "" or raw_id is None or (type(raw_id) is str and raw_id.isspace()):
             if any(not is_blank(row[c]) for c in data_cols):
                 out.error(
-                    r,
-                    head["task_id"],
-                    None,
                     "dòng có số liệu nhưng không có mã nhiệm vụ",
                     "ghi lại đúng mã nhiệm vụ của dòng (như biểu mẫu) hoặc xóa số liệu ở dòng này",
+                    row=r,
+                    column=head["task_id"],
                 )
             continue
         tid = raw_id if raw_id in tasks else cell_text(raw_id)
         if tid not in tasks:
             out.error(
-                r,
-                head["task_id"],
-                raw_id,
                 f"mã nhiệm vụ {tid!r} không có trong kế hoạch",
                 "dùng đúng mã nhiệm vụ như biểu mẫu; không thêm dòng nhiệm vụ mới",
+                row=r,
+                column=head["task_id"],
+                value=raw_id,
             )
             continue
         if tid in seen:
             out.error(
-                r,
-                head["task_id"],
-                raw_id,
                 f"nhiệm vụ {tid} bị lặp (đã có ở dòng {seen[tid]})",
                 "giữ một dòng cho mỗi nhiệm vụ, xóa dòng thừa",
+                row=r,
+                column=head["task_id"],
+                value=raw_id,
             )
             continue
         seen[tid] = r
@@ -113,60 +112,58 @@ def read_progress(
                 status = parse_status(raw_status)
             except ValueError as exc:
                 out.error(
-                    r,
-                    head["status"],
-                    raw_status,
                     str(exc),
                     f"chọn một trong các giá trị: {STATUS_LIST}",
+                    row=r,
+                    column=head["status"],
+                    value=raw_status,
                 )
                 continue
             known_status[raw_status] = status
         if status is None:
             if c_status is not None:
                 out.warning(
-                    r,
-                    head["status"],
-                    None,
                     "chưa chọn trạng thái, tạm coi là “Chưa triển khai”",
                     f"chọn một trong các giá trị: {STATUS_LIST}",
+                    row=r,
+                    column=head["status"],
                 )
             status = "not_started"
         label = STATUSES[status]
         if status == "done":
             if done_on is None and is_blank(raw_date) and c_date is not None:
                 out.error(
-                    r,
-                    head["completed_on"],
-                    None,
                     "nhiệm vụ “Hoàn thành” nhưng chưa ghi ngày hoàn thành",
                     f"ghi ngày hoàn thành dạng dd/mm/yyyy, không sau ngày {fmt_date(cutoff)}",
+                    row=r,
+                    column=head["completed_on"],
                 )
             if percent is not None and percent < 100:
                 out.error(
-                    r,
-                    head["percent"],
-                    raw_pct,
                     f"nhiệm vụ “Hoàn thành” nhưng tỷ lệ hoàn thành là {percent:g}% (phải là 100)",
                     "ghi 100, hoặc chọn “Đang thực hiện” nếu nhiệm vụ chưa xong",
+                    row=r,
+                    column=head["percent"],
+                    value=raw_pct,
                 )
             elif percent is None:
                 percent = 100.0
         else:
             if done_on is not None:
                 out.warning(
-                    r,
-                    head["completed_on"],
-                    raw_date,
                     f"có ngày hoàn thành nhưng trạng thái là “{label}”",
                     "chọn “Hoàn thành” nếu nhiệm vụ đã xong, nếu chưa thì xóa ngày hoàn thành",
+                    row=r,
+                    column=head["completed_on"],
+                    value=raw_date,
                 )
             if status == "not_started" and percent:
                 out.warning(
-                    r,
-                    head["percent"],
-                    raw_pct,
                     f"trạng thái “{label}” nhưng tỷ lệ hoàn thành là {percent:g}%",
                     "chọn “Đang thực hiện”, hoặc ghi tỷ lệ 0",
+                    row=r,
+                    column=head["percent"],
+                    value=raw_pct,
                 )
         fields = {
             "task_id": tid,
@@ -187,11 +184,10 @@ def read_progress(
     for t in plan.tasks:
         if t.id not in seen:
             out.error(
-                None,
-                head["task_id"],
-                t.id,
                 f"thiếu dòng của nhiệm vụ {t.id} ({_short(t.task)})",
                 f"khôi phục dòng của nhiệm vụ {t.id}, hoặc {TEMPLATE_FIX}",
+                column=head["task_id"],
+                value=t.id,
             )
     return tuple(result)
 
@@ -218,21 +214,21 @@ def _check_date(
     start, end = year_window(year)
     if done_on < start or done_on.year > year:
         out.error(
-            r,
-            column,
-            raw,
             f"ngày hoàn thành {fmt_date(done_on)} nằm ngoài năm kế hoạch "
             f"(từ {fmt_date(start)} đến {fmt_date(end)})",
             "kiểm tra lại ngày, năm của ngày hoàn thành",
+            row=r,
+            column=column,
+            value=raw,
         )
     elif done_on > cutoff:
         out.error(
-            r,
-            column,
-            raw,
             f"ngày hoàn thành {fmt_date(done_on)} sau ngày chốt số liệu của tháng "
             f"({fmt_date(cutoff)})",
             "kiểm tra lại ngày; việc hoàn thành sau ngày chốt được báo ở tháng sau",
+            row=r,
+            column=column,
+            value=raw,
         )
 
 
@@ -256,14 +252,14 @@ def check_sequence(months: Sequence[MonthData]) -> list[Problem]:
                 problems.append(
                     Problem(
                         data.source,
-                        SHEET_PROGRESS,
-                        p.row,
-                        "Trạng thái",
-                        STATUSES[p.status],
                         f"nhiệm vụ {p.task_id} đã báo “Hoàn thành” ở tháng {first} "
                         f"nhưng tháng {data.month} lại báo “{STATUSES[p.status]}”",
                         "kiểm tra lại trạng thái; nếu nhiệm vụ phải làm lại thật, "
                         "ghi rõ lý do ở cột “Ghi chú”",
+                        sheet=SHEET_PROGRESS,
+                        row=p.row,
+                        column="Trạng thái",
+                        value=STATUSES[p.status],
                         severity="warning",
                     )
                 )

@@ -57,13 +57,10 @@ def _open_book(path: Path, out: Collector) -> dict[str, Rows] | None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        out.error(None, None, None, f"không đọc được tệp ({exc.strerror or exc})", _REMAKE)
+        out.error(f"không đọc được tệp ({exc.strerror or exc})", _REMAKE)
         return None
     if head == _OLE_MAGIC and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in path.read_bytes():
         out.error(
-            None,
-            None,
-            None,
             "tệp được đặt mật khẩu (mã hóa), không đọc được",
             "mở tệp bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi lưu lại",
         )
@@ -75,16 +72,10 @@ def _open_book(path: Path, out: Collector) -> dict[str, Rows] | None:
                 for name in book.sheet_names
             }
     except calamine.PasswordError:
-        out.error(
-            None, None, None, "tệp được đặt mật khẩu, không đọc được", "bỏ mật khẩu rồi lưu lại"
-        )
+        out.error("tệp được đặt mật khẩu, không đọc được", "bỏ mật khẩu rồi lưu lại")
     except (calamine.CalamineError, OSError, ValueError, UnicodeError) as exc:
         out.error(
-            None,
-            None,
-            None,
-            f"tệp không phải là bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng ({exc})",
-            _REMAKE,
+            f"tệp không phải là bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng ({exc})", _REMAKE
         )
     return None
 
@@ -108,45 +99,33 @@ def parse_month_sheets(
     inner_month, fingerprint = read_meta(sheets, progress_sheet)
     if month is None:
         out.error(
-            None,
-            None,
-            Path(source).name,
             "tên tệp không đúng dạng YYYY-MM.xlsx nên không biết số liệu của tháng nào",
             f"đổi tên tệp thành {inner_month or '2022-03'}.xlsx (năm-tháng của số liệu)",
+            value=Path(source).name,
         )
         month = inner_month
     elif inner_month is None:
         out.warning(
-            None,
-            None,
-            None,
             "không tìm thấy thông tin tháng trong tệp (trang ẩn hoặc tiêu đề)",
             "dùng biểu mẫu tạo bằng lệnh cchc template cho đúng tháng",
         )
     elif inner_month != month:
         out.error(
-            None,
-            None,
-            inner_month,
             f"tệp ghi số liệu tháng {inner_month} nhưng tên tệp là tháng {month}",
             f"đổi tên tệp thành {inner_month}.xlsx, hoặc nhập số liệu vào biểu mẫu tháng {month}",
+            value=inner_month,
         )
     if month is None:
         return None, out.problems
     year = parse_month(month)[0]
     if year != plan.meta.year:
         out.error(
-            None,
-            None,
-            month,
             f"tháng {month} không thuộc năm kế hoạch {plan.meta.year}",
             f"chỉ dùng số liệu các tháng năm {plan.meta.year} với kế hoạch này",
+            value=month,
         )
     if fingerprint and fingerprint != plan_fingerprint(plan):
         out.warning(
-            None,
-            None,
-            None,
             "tệp được lập từ một kế hoạch khác hoặc kế hoạch đã thay đổi",
             "lập lại biểu mẫu bằng lệnh cchc template --from <tệp này> để chép số liệu sang",
         )
@@ -193,7 +172,7 @@ def _folder_files(folder: Path, plan: Plan, months: Iterable[str] | None, out: C
             try:
                 parse_month(m)
             except ValueError as exc:
-                out.error(None, None, m, str(exc), "ghi tháng dạng YYYY-MM, ví dụ 2022-03")
+                out.error(str(exc), "ghi tháng dạng YYYY-MM, ví dụ 2022-03", value=m)
                 continue
             wanted.append(m)
         found = []
@@ -205,10 +184,6 @@ def _folder_files(folder: Path, plan: Plan, months: Iterable[str] | None, out: C
                 out.problems.append(
                     Problem(
                         str(path),
-                        None,
-                        None,
-                        None,
-                        None,
                         f"thiếu số liệu tháng {m}: không có tệp {path.name} trong {folder}",
                         f"lập tệp bằng lệnh cchc template --month {m}, điền số liệu và lưu "
                         f"với tên {path.name}",
@@ -224,13 +199,10 @@ def _folder_files(folder: Path, plan: Plan, months: Iterable[str] | None, out: C
             out.problems.append(
                 Problem(
                     str(path),
-                    None,
-                    None,
-                    None,
-                    path.name,
                     f"tệp bị bỏ qua: tên không phải là một tháng của năm {plan.meta.year} "
                     "(dạng YYYY-MM.xlsx)",
                     "đổi tên tệp theo tháng của số liệu hoặc chuyển tệp ra khỏi thư mục",
+                    value=path.name,
                     severity="warning",
                 )
             )
@@ -238,9 +210,6 @@ def _folder_files(folder: Path, plan: Plan, months: Iterable[str] | None, out: C
         found.append((m, path))
     if not found:
         out.error(
-            None,
-            None,
-            None,
             f"thư mục không có tệp số liệu nào của năm {plan.meta.year} (dạng YYYY-MM.xlsx)",
             "đặt các tệp số liệu hằng tháng, ví dụ 2022-01.xlsx, vào thư mục này",
         )
@@ -251,9 +220,6 @@ def _folder_files(folder: Path, plan: Plan, months: Iterable[str] | None, out: C
         m = f"{plan.meta.year}-{mon:02d}"
         if m not in have:
             out.warning(
-                None,
-                None,
-                None,
                 f"thiếu số liệu tháng {m} (không có tệp {m}.xlsx)",
                 f"lập tệp bằng lệnh cchc template --month {m} và điền số liệu",
             )
@@ -312,12 +278,4 @@ def validate_path(path_or_folder: str | os.PathLike[str], plan: Plan) -> list[Pr
 
 
 def _not_found(p: Path) -> Problem:
-    return Problem(
-        str(p),
-        None,
-        None,
-        None,
-        None,
-        "không tìm thấy tệp hoặc thư mục",
-        "kiểm tra lại đường dẫn",
-    )
+    return Problem(str(p), "không tìm thấy tệp hoặc thư mục", "kiểm tra lại đường dẫn")

@@ -46,12 +46,49 @@ class Collector:
     sheet: str | None = None
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, row: int | None, column: str | None, value: object, msg: str, fix: str):
-        self.problems.append(Problem(self.file, self.sheet, row, column, value, msg, fix))
+    def error(
+        self,
+        message: str,
+        fix: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.add(message, fix, row=row, column=column, value=value)
 
-    def warning(self, row: int | None, column: str | None, value: object, msg: str, fix: str):
+    def warning(
+        self,
+        message: str,
+        fix: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.add(message, fix, row=row, column=column, value=value, severity="warning")
+
+    def add(
+        self,
+        message: str,
+        fix: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        severity: str = "error",
+    ) -> None:
         self.problems.append(
-            Problem(self.file, self.sheet, row, column, value, msg, fix, severity="warning")
+            Problem(
+                self.file,
+                message,
+                fix,
+                sheet=self.sheet,
+                row=row,
+                column=column,
+                value=value,
+                severity=severity,
+            )
         )
 
 
@@ -130,9 +167,6 @@ def start_sheet(
     out.sheet = name or canonical
     if name is None:
         out.error(
-            None,
-            None,
-            None,
             f'thiếu trang "{canonical}" (có các trang: {", ".join(sheets) or "không có"})',
             f'đặt lại đúng tên trang "{canonical}", hoặc {TEMPLATE_FIX}',
         )
@@ -142,11 +176,9 @@ def start_sheet(
     found = find_header(rows, columns, anchor)
     if found is None:
         out.error(
-            None,
-            header[anchor],
-            None,
             f'không tìm thấy dòng tiêu đề có cột "{header[anchor]}"',
             f"khôi phục dòng tiêu đề như biểu mẫu, hoặc {TEMPLATE_FIX}",
+            column=header[anchor],
         )
         return None
     return rows, found[0], found[1]
@@ -157,11 +189,10 @@ def missing_columns(keys, cols: dict[str, int], columns, row: int, out) -> None:
     for k in keys:
         if k not in cols:
             out.error(
-                row,
-                header[k],
-                None,
                 f'thiếu cột "{header[k]}" ở dòng tiêu đề',
                 f'khôi phục cột "{header[k]}" (đúng tên), hoặc {TEMPLATE_FIX}',
+                row=row,
+                column=header[k],
             )
 
 
@@ -177,5 +208,5 @@ def parse_cell(fn, row, c: int | None, r: int, column: str, out: Collector, fix:
     try:
         return fn(value)
     except ValueError as exc:
-        out.error(r, column, value, str(exc), fix)
+        out.error(str(exc), fix, row=r, column=column, value=value)
         return None
