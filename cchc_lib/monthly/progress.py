@@ -5,6 +5,7 @@ and the check across months (a task going back from "Hoàn thành").
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from cchc_lib.errors import Problem
@@ -34,6 +35,226 @@ from cchc_lib.monthly.sheets import (
 from cchc_lib.periods import year_window
 
 _PROGRESS_DATA = ("status", "percent", "completed_on", "result", "difficulties", "note")
+_HEAD = {k: t for k, t, _ in PROGRESS_COLUMNS}
+_STATUS_FIX = f"chọn một trong các giá trị: {STATUS_LIST}"
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where each column of the "Tiến độ" sheet is (None: missing from the header)."""
+
+    task_id: int
+    status: int | None
+    percent: int | None
+    completed_on: int | None
+    result: int | None
+    difficulties: int | None
+    note: int | None
+    data: tuple[int, ...]  # the columns a unit fills in
+    width: int
+
+    @classmethod
+    def bind(cls, cols: Mapping[str, int]) -> _Columns:
+        return cls(
+            task_id=cols["task_id"],
+            status=cols.get("status"),
+            percent=cols.get("percent"),
+            completed_on=cols.get("completed_on"),
+            result=cols.get("result"),
+            difficulties=cols.get("difficulties"),
+            note=cols.get("note"),
+            data=tuple(cols[k] for k in _PROGRESS_DATA if k in cols),
+            width=max(cols.values()) + 1,
+        )
+
+
+class _ProgressRows:
+    """Reads the rows of one "Tiến độ" sheet into ``TaskProgress`` values, recording problems."""
+
+    def __init__(self, plan: Plan, cutoff: date, cols: _Columns, out: Collector) -> None:
+        self.cols, self.out, self.cutoff = cols, out, cutoff
+        self.year = plan.meta.year
+        self.tasks = {t.id for t in plan.tasks}
+        self.seen: dict[str, int] = {}
+        self.known_status: dict[object, str | None] = {}
+
+    def read(self, row: Sequence[object], r: int) -> TaskProgress | None:
+        """One row as a value, or None when the row is blank or cannot be used."""
+        c = self.cols
+        if len(row) < c.width:
+            row = [*row, *([""] * (c.width - len(row)))]
+        tid = self.task_id(row, r)
+        if tid is None:
+            return None
+        percent = self.percent(row, r)
+        done_on = self.completed_on(row, r)
+        status = self.status(row, r)
+        if status is None:
+            return None
+        percent = self.check_consistency(row, r, status, percent, done_on)
+        fields = {
+            "task_id": tid,
+            "status": status,
+            "percent": percent,
+            "completed_on": done_on,
+            "result": _text(row, c.result),
+            "difficulties": _text(row, c.difficulties),
+            "note": _text(row, c.note),
+            "row": r,
+        }
+        if _FAST_PROGRESS:
+            progress = object.__new__(TaskProgress)
+            progress.__dict__.update(fields)
+            return progress
+        return TaskProgress(**fields)  # type: ignore[arg-type]
+
+    def task_id(self, row: Sequence[object], r: int) -> str | None:
+        raw = row[self.cols.task_id]
+        if raw == "" or raw is None or (type(raw) is str and raw.isspace()):
+            if any(not is_blank(row[k]) for k in self.cols.data):
+                self.out.error(
+                    "dòng có số liệu nhưng không có mã nhiệm vụ",
+                    "ghi lại đúng mã nhiệm vụ của dòng (như biểu mẫu) hoặc xóa số liệu ở dòng này",
+                    row=r,
+                    column=_HEAD["task_id"],
+                )
+            return None
+        tid = raw if raw in self.tasks else cell_text(raw)
+        if tid not in self.tasks:
+            self.out.error(
+                f"mã nhiệm vụ {tid!r} không có trong kế hoạch",
+                "dùng đúng mã nhiệm vụ như biểu mẫu; không thêm dòng nhiệm vụ mới",
+                row=r,
+                column=_HEAD["task_id"],
+                value=raw,
+            )
+            return None
+        if tid in self.seen:
+            self.out.error(
+                f"nhiệm vụ {tid} bị lặp (đã có ở dòng {self.seen[tid]})",
+                "giữ một dòng cho mỗi nhiệm vụ, xóa dòng thừa",
+                row=r,
+                column=_HEAD["task_id"],
+                value=raw,
+            )
+            return None
+        self.seen[tid] = r
+        return str(tid)
+
+    def status(self, row: Sequence[object], r: int) -> str | None:
+        """The status key; a blank status is "not_started" (warned); None when unknown."""
+        c = self.cols.status
+        raw = row[c] if c is not None else None
+        status = self.known_status.get(raw, "?")
+        if status == "?":
+            try:
+                status = parse_status(raw)
+            except ValueError as exc:
+                self.out.error(str(exc), _STATUS_FIX, row=r, column=_HEAD["status"], value=raw)
+                return None
+            self.known_status[raw] = status
+        if status is None:
+            if c is not None:
+                self.out.warning(
+                    "chưa chọn trạng thái, tạm coi là “Chưa triển khai”",
+                    _STATUS_FIX,
+                    row=r,
+                    column=_HEAD["status"],
+                )
+            return "not_started"
+        return status
+
+    def percent(self, row: Sequence[object], r: int) -> float | None:
+        c = self.cols.percent
+        raw = row[c] if c is not None else None
+        if type(raw) is float and 0.0 <= raw <= 100.0:  # fast path
+            return raw
+        return parse_cell(parse_percent, row, c, r, _HEAD["percent"], self.out, PERCENT_FIX)
+
+    def completed_on(self, row: Sequence[object], r: int) -> date | None:
+        c = self.cols.completed_on
+        raw = row[c] if c is not None else None
+        if raw == "" or raw is None:
+            return None
+        if type(raw) in (date, datetime) and raw.year == self.year:  # fast path
+            done_on = raw.date() if isinstance(raw, datetime) else raw
+            if done_on > self.cutoff:
+                self.check_date(done_on, r, raw)
+            return done_on
+        done_on = parse_cell(parse_date, row, c, r, _HEAD["completed_on"], self.out, _DATE_FIX)
+        self.check_date(done_on, r, raw)
+        return done_on
+
+    def check_date(self, done_on: date | None, r: int, raw: object) -> None:
+        """A completion date lies in the plan year and on or before the month's cut-off."""
+        if done_on is None:
+            return
+        start, end = year_window(self.year)
+        if done_on < start or done_on.year > self.year:
+            message = (
+                f"ngày hoàn thành {fmt_date(done_on)} nằm ngoài năm kế hoạch "
+                f"(từ {fmt_date(start)} đến {fmt_date(end)})"
+            )
+            fix = "kiểm tra lại ngày, năm của ngày hoàn thành"
+        elif done_on > self.cutoff:
+            message = (
+                f"ngày hoàn thành {fmt_date(done_on)} sau ngày chốt số liệu của tháng "
+                f"({fmt_date(self.cutoff)})"
+            )
+            fix = "kiểm tra lại ngày; việc hoàn thành sau ngày chốt được báo ở tháng sau"
+        else:
+            return
+        self.out.error(message, fix, row=r, column=_HEAD["completed_on"], value=raw)
+
+    def check_consistency(
+        self,
+        row: Sequence[object],
+        r: int,
+        status: str,
+        percent: float | None,
+        done_on: date | None,
+    ) -> float | None:
+        """Status, percent and date agree; returns the percent (100 for a done task left blank)."""
+        c = self.cols
+        raw_pct = row[c.percent] if c.percent is not None else None
+        raw_date = row[c.completed_on] if c.completed_on is not None else None
+        label = STATUSES[status]
+        if status == "done":
+            if done_on is None and is_blank(raw_date) and c.completed_on is not None:
+                self.out.error(
+                    "nhiệm vụ “Hoàn thành” nhưng chưa ghi ngày hoàn thành",
+                    f"ghi ngày hoàn thành dạng dd/mm/yyyy, không sau ngày {fmt_date(self.cutoff)}",
+                    row=r,
+                    column=_HEAD["completed_on"],
+                )
+            if percent is None:
+                return 100.0
+            if percent < 100:
+                self.out.error(
+                    f"nhiệm vụ “Hoàn thành” nhưng tỷ lệ hoàn thành là {percent:g}% (phải là 100)",
+                    "ghi 100, hoặc chọn “Đang thực hiện” nếu nhiệm vụ chưa xong",
+                    row=r,
+                    column=_HEAD["percent"],
+                    value=raw_pct,
+                )
+            return percent
+        if done_on is not None:
+            self.out.warning(
+                f"có ngày hoàn thành nhưng trạng thái là “{label}”",
+                "chọn “Hoàn thành” nếu nhiệm vụ đã xong, nếu chưa thì xóa ngày hoàn thành",
+                row=r,
+                column=_HEAD["completed_on"],
+                value=raw_date,
+            )
+        if status == "not_started" and percent:
+            self.out.warning(
+                f"trạng thái “{label}” nhưng tỷ lệ hoàn thành là {percent:g}%",
+                "chọn “Đang thực hiện”, hoặc ghi tỷ lệ 0",
+                row=r,
+                column=_HEAD["percent"],
+                value=raw_pct,
+            )
+        return percent
 
 
 def read_progress(
@@ -45,148 +266,14 @@ def read_progress(
         return ()
     rows, h, cols = start
     missing_columns(_PROGRESS_DATA, cols, PROGRESS_COLUMNS, h + 1, out)
-    head = dict((k, t) for k, t, _ in PROGRESS_COLUMNS)
-    c_id = cols["task_id"]
-    c_status, c_pct, c_date = cols.get("status"), cols.get("percent"), cols.get("completed_on")
-    data_cols = [cols[k] for k in _PROGRESS_DATA if k in cols]
-    c_result, c_diff, c_note = cols.get("result"), cols.get("difficulties"), cols.get("note")
-    width = max(cols.values()) + 1
-    tasks = {t.id for t in plan.tasks}
-    year = plan.meta.year
-    seen: dict[str, int] = {}
-    known_status: dict[object, str | None] = {}
-    result: list[TaskProgress] = []
-    for i in range(h + 1, len(rows)):
-        row, r = rows[i], i + 1
-        if len(row) < width:
-            row = [*row, *([""] * (width - len(row)))]
-        raw_id = row[c_id]
-        if raw_id == "" or raw_id is None or (type(raw_id) is str and raw_id.isspace()):
-            if any(not is_blank(row[c]) for c in data_cols):
-                out.error(
-                    "dòng có số liệu nhưng không có mã nhiệm vụ",
-                    "ghi lại đúng mã nhiệm vụ của dòng (như biểu mẫu) hoặc xóa số liệu ở dòng này",
-                    row=r,
-                    column=head["task_id"],
-                )
-            continue
-        tid = raw_id if raw_id in tasks else cell_text(raw_id)
-        if tid not in tasks:
-            out.error(
-                f"mã nhiệm vụ {tid!r} không có trong kế hoạch",
-                "dùng đúng mã nhiệm vụ như biểu mẫu; không thêm dòng nhiệm vụ mới",
-                row=r,
-                column=head["task_id"],
-                value=raw_id,
-            )
-            continue
-        if tid in seen:
-            out.error(
-                f"nhiệm vụ {tid} bị lặp (đã có ở dòng {seen[tid]})",
-                "giữ một dòng cho mỗi nhiệm vụ, xóa dòng thừa",
-                row=r,
-                column=head["task_id"],
-                value=raw_id,
-            )
-            continue
-        seen[tid] = r
-        raw_status = row[c_status] if c_status is not None else None
-        raw_pct = row[c_pct] if c_pct is not None else None
-        if type(raw_pct) is float and 0.0 <= raw_pct <= 100.0:
-            percent: float | None = raw_pct
-        else:
-            percent = parse_cell(parse_percent, row, c_pct, r, head["percent"], out, PERCENT_FIX)
-        raw_date = row[c_date] if c_date is not None else None
-        if raw_date == "" or raw_date is None:
-            done_on = None
-        elif type(raw_date) in (date, datetime) and raw_date.year == year:  # fast path
-            done_on = raw_date.date() if type(raw_date) is datetime else raw_date
-            if done_on > cutoff:
-                _check_date(done_on, year, cutoff, r, head["completed_on"], raw_date, out)
-        else:
-            done_on = parse_cell(parse_date, row, c_date, r, head["completed_on"], out, _DATE_FIX)
-            _check_date(done_on, year, cutoff, r, head["completed_on"], raw_date, out)
-        status = known_status.get(raw_status, "?")
-        if status == "?":
-            try:
-                status = parse_status(raw_status)
-            except ValueError as exc:
-                out.error(
-                    str(exc),
-                    f"chọn một trong các giá trị: {STATUS_LIST}",
-                    row=r,
-                    column=head["status"],
-                    value=raw_status,
-                )
-                continue
-            known_status[raw_status] = status
-        if status is None:
-            if c_status is not None:
-                out.warning(
-                    "chưa chọn trạng thái, tạm coi là “Chưa triển khai”",
-                    f"chọn một trong các giá trị: {STATUS_LIST}",
-                    row=r,
-                    column=head["status"],
-                )
-            status = "not_started"
-        label = STATUSES[status]
-        if status == "done":
-            if done_on is None and is_blank(raw_date) and c_date is not None:
-                out.error(
-                    "nhiệm vụ “Hoàn thành” nhưng chưa ghi ngày hoàn thành",
-                    f"ghi ngày hoàn thành dạng dd/mm/yyyy, không sau ngày {fmt_date(cutoff)}",
-                    row=r,
-                    column=head["completed_on"],
-                )
-            if percent is not None and percent < 100:
-                out.error(
-                    f"nhiệm vụ “Hoàn thành” nhưng tỷ lệ hoàn thành là {percent:g}% (phải là 100)",
-                    "ghi 100, hoặc chọn “Đang thực hiện” nếu nhiệm vụ chưa xong",
-                    row=r,
-                    column=head["percent"],
-                    value=raw_pct,
-                )
-            elif percent is None:
-                percent = 100.0
-        else:
-            if done_on is not None:
-                out.warning(
-                    f"có ngày hoàn thành nhưng trạng thái là “{label}”",
-                    "chọn “Hoàn thành” nếu nhiệm vụ đã xong, nếu chưa thì xóa ngày hoàn thành",
-                    row=r,
-                    column=head["completed_on"],
-                    value=raw_date,
-                )
-            if status == "not_started" and percent:
-                out.warning(
-                    f"trạng thái “{label}” nhưng tỷ lệ hoàn thành là {percent:g}%",
-                    "chọn “Đang thực hiện”, hoặc ghi tỷ lệ 0",
-                    row=r,
-                    column=head["percent"],
-                    value=raw_pct,
-                )
-        fields = {
-            "task_id": tid,
-            "status": status,
-            "percent": percent,
-            "completed_on": done_on,
-            "result": _text(row, c_result),
-            "difficulties": _text(row, c_diff),
-            "note": _text(row, c_note),
-            "row": r,
-        }
-        if _FAST_PROGRESS:
-            progress = object.__new__(TaskProgress)
-            progress.__dict__.update(fields)
-        else:
-            progress = TaskProgress(**fields)
-        result.append(progress)
+    reader = _ProgressRows(plan, cutoff, _Columns.bind(cols), out)
+    result = [p for i in range(h + 1, len(rows)) if (p := reader.read(rows[i], i + 1)) is not None]
     for t in plan.tasks:
-        if t.id not in seen:
+        if t.id not in reader.seen:
             out.error(
                 f"thiếu dòng của nhiệm vụ {t.id} ({_short(t.task)})",
                 f"khôi phục dòng của nhiệm vụ {t.id}, hoặc {TEMPLATE_FIX}",
-                column=head["task_id"],
+                column=_HEAD["task_id"],
                 value=t.id,
             )
     return tuple(result)
@@ -204,32 +291,6 @@ def _text(row: Sequence[object], c: int | None) -> str:
         return ""
     value = row[c]
     return "" if value == "" or value is None else cell_text(value)
-
-
-def _check_date(
-    done_on: date | None, year: int, cutoff: date, r: int, column: str, raw: object, out
-) -> None:
-    if done_on is None:
-        return
-    start, end = year_window(year)
-    if done_on < start or done_on.year > year:
-        out.error(
-            f"ngày hoàn thành {fmt_date(done_on)} nằm ngoài năm kế hoạch "
-            f"(từ {fmt_date(start)} đến {fmt_date(end)})",
-            "kiểm tra lại ngày, năm của ngày hoàn thành",
-            row=r,
-            column=column,
-            value=raw,
-        )
-    elif done_on > cutoff:
-        out.error(
-            f"ngày hoàn thành {fmt_date(done_on)} sau ngày chốt số liệu của tháng "
-            f"({fmt_date(cutoff)})",
-            "kiểm tra lại ngày; việc hoàn thành sau ngày chốt được báo ở tháng sau",
-            row=r,
-            column=column,
-            value=raw,
-        )
 
 
 _DATE_FIX = "ghi ngày dạng dd/mm/yyyy, ví dụ 10/03/2022"
