@@ -123,30 +123,8 @@ def _str_list(value: object, what: str, fail: Callable[[str], NoReturn]) -> tupl
     return tuple(value)
 
 
-def _parse_entry(entry: object, index: int, source: str) -> tuple[str, Link | None]:
-    """One entry -> (id, link); the link is None for ``enabled: false``."""
-    where = _where(index, entry)
-
-    def fail(message: str) -> NoReturn:
-        raise LinkError(source, where, message + ".")
-
-    if not isinstance(entry, dict):
-        fail(f"mỗi mục phải là một bảng khóa: giá trị, nhận được {entry!r}")
-    unknown = sorted(set(entry) - _KEYS)
-    if unknown:
-        fail(
-            f"khóa không hợp lệ {', '.join(map(repr, unknown))}. "
-            f"Các khóa hợp lệ: {', '.join(sorted(_KEYS))}"
-        )
-    ident = entry.get("id")
-    if not isinstance(ident, str) or not ident.strip():
-        fail('thiếu "id" (tên ngắn, duy nhất, ví dụ: ho_so_dung_han)')
-    enabled = entry.get("enabled", True)
-    if not isinstance(enabled, bool):
-        fail(f'"enabled" phải là true hoặc false, nhận được {enabled!r}')
-    if not enabled:
-        return ident, None
-
+def _formula(entry: dict, fail: Callable[[str], NoReturn]) -> tuple[str, tuple, tuple]:
+    """(formula, terms, denominator) of an entry; every code must be in the catalog."""
     formulas = [f for f in FORMULAS if f in entry]
     if len(formulas) != 1:
         fail(
@@ -172,7 +150,11 @@ def _parse_entry(entry: object, index: int, source: str) -> tuple[str, Link | No
             f"mã chỉ số không có trong danh mục: {', '.join(bad)}. "
             "Xem cchc_lib/data/indicators.yaml để biết các mã hợp lệ"
         )
+    return formula, terms, denominator
 
+
+def _keywords(entry: dict, fail: Callable[[str], NoReturn]) -> tuple[tuple, tuple]:
+    """(keyword groups, exclusions), folded."""
     raw_kw = entry.get("keywords")
     if not isinstance(raw_kw, list) or not raw_kw:
         fail(
@@ -187,15 +169,47 @@ def _parse_entry(entry: object, index: int, source: str) -> tuple[str, Link | No
             fail('"keywords" có từ khóa rỗng')
     exclude = entry.get("exclude", [])
     exclude_t = tuple(fold(w) for w in _str_list(exclude, "exclude", fail)) if exclude else ()
+    return tuple(keywords), exclude_t
 
+
+def _flag(entry: dict, key: str, default: bool, fail: Callable[[str], NoReturn]) -> bool:
+    value = entry.get(key, default)
+    if not isinstance(value, bool):
+        fail(f'"{key}" phải là true hoặc false, nhận được {value!r}')
+    return value
+
+
+def _units(entry: dict, fail: Callable[[str], NoReturn]) -> tuple[str, ...]:
     unit = entry.get("unit", [])
     units = _str_list(unit, "unit", fail) if unit else ()
     wrong = [u for u in units if u not in UNITS]
     if wrong:
         fail(f"đơn vị {', '.join(map(repr, wrong))} không hợp lệ; chọn trong: {', '.join(UNITS)}")
-    yearly = entry.get("yearly", False)
-    if not isinstance(yearly, bool):
-        fail(f'"yearly" phải là true hoặc false, nhận được {yearly!r}')
+    return units
+
+
+def _parse_entry(entry: object, index: int, source: str) -> tuple[str, Link | None]:
+    """One entry -> (id, link); the link is None for ``enabled: false``."""
+    where = _where(index, entry)
+
+    def fail(message: str) -> NoReturn:
+        raise LinkError(source, where, message + ".")
+
+    if not isinstance(entry, dict):
+        fail(f"mỗi mục phải là một bảng khóa: giá trị, nhận được {entry!r}")
+    unknown = sorted(map(str, set(entry) - _KEYS))
+    if unknown:
+        fail(
+            f"khóa không hợp lệ {', '.join(map(repr, unknown))}. "
+            f"Các khóa hợp lệ: {', '.join(sorted(_KEYS))}"
+        )
+    ident = entry.get("id")
+    if not isinstance(ident, str) or not ident.strip():
+        fail('thiếu "id" (tên ngắn, duy nhất, ví dụ: ho_so_dung_han)')
+    if not _flag(entry, "enabled", True, fail):
+        return ident, None
+    formula, terms, denominator = _formula(entry, fail)
+    keywords, exclude = _keywords(entry, fail)
     name = entry.get("name", ident)
     if not isinstance(name, str):
         fail(f'"name" phải là chuỗi, nhận được {name!r}')
@@ -205,10 +219,10 @@ def _parse_entry(entry: object, index: int, source: str) -> tuple[str, Link | No
         formula=formula,
         terms=terms,
         denominator=denominator,
-        keywords=tuple(keywords),
-        exclude=exclude_t,
-        units=units,
-        yearly=yearly,
+        keywords=keywords,
+        exclude=exclude,
+        units=_units(entry, fail),
+        yearly=_flag(entry, "yearly", False, fail),
         source=source,
     )
 
