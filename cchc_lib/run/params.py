@@ -313,21 +313,8 @@ def _check_path(key: str, value: Any, root: Path, problems: list[str]) -> Any:
     return str(path)
 
 
-def parse_parameters(
-    text: str,
-    declared: Mapping[str, Any],
-    *,
-    source: Path,
-    root: Path,
-    notebook: Path,
-    formats: Sequence[str] | None = None,
-) -> ParametersFile:
-    """Validate the YAML ``text`` of a parameters file against ``declared`` (name -> default).
-
-    ``formats`` (already validated, e.g. from ``--format``) replaces the file's ``formats``.
-    Raises one :class:`ParameterError` listing every problem found.
-    """
-    shown = _show_path(source)
+def _read_yaml(text: str, shown: str, declared: Mapping[str, Any]) -> dict[str, Any]:
+    """The file's mapping of keys to values; a syntax error or another shape is an error."""
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -348,8 +335,13 @@ def parse_parameters(
             f'Cách sửa: viết mỗi tham số trên một dòng, ví dụ report: "2022-Q1"; các khóa '
             f"hợp lệ: {', '.join(sorted(declared))}."
         )
+    return data
 
-    problems: list[str] = []
+
+def _check_keys(
+    data: Mapping[str, Any], declared: Mapping[str, Any], notebook: Path, problems: list[str]
+) -> None:
+    """Every key is declared by the notebook, with a value of its default's type."""
     allowed = ", ".join(sorted(declared))
     for key, value in data.items():
         if key not in declared:
@@ -367,15 +359,11 @@ def parse_parameters(
                 "Cách sửa: ghi lại giá trị đúng kiểu."
             )
 
-    values: dict[str, Any] = {k: v for k, v in declared.items() if v is not ANY}
-    values.update({k: v for k, v in data.items() if k in declared})
-    for key in PATH_KEYS:
-        if key in values:
-            values[key] = _check_path(key, values[key], root, problems)
-    if isinstance(values.get(OUTPUT_KEY), str):
-        out = Path(values[OUTPUT_KEY] or "output")
-        values[OUTPUT_KEY] = str((out if out.is_absolute() else root / out).resolve())
 
+def _check_period(
+    values: Mapping[str, Any], declared: Mapping[str, Any], notebook: Path, problems: list[str]
+) -> None:
+    """The period code and the window rule are valid."""
     rule = values.get(RULE_KEY, "official")
     if RULE_KEY in declared and isinstance(rule, str) and rule not in RULES:
         problems.append(
@@ -396,6 +384,8 @@ def parse_parameters(
                 "Cách sửa: ghi mã kỳ, ví dụ 2022-Q1, 2022-H1, 2022-Q3, 2022-Y."
             )
 
+
+def _check_dates(values: Mapping[str, Any], problems: list[str]) -> None:
     for key in DATE_KEYS:
         value = values.get(key)
         if isinstance(value, str) and value:
@@ -409,13 +399,46 @@ def parse_parameters(
                     'Cách sửa: ghi ngày dạng NĂM-THÁNG-NGÀY, ví dụ "2022-03-14".'
                 )
 
+
+def _resolve_paths(values: dict[str, Any], root: Path, problems: list[str]) -> None:
+    """Input paths made absolute (and checked); the output folder made absolute."""
+    for key in PATH_KEYS:
+        if key in values:
+            values[key] = _check_path(key, values[key], root, problems)
+    if isinstance(values.get(OUTPUT_KEY), str):
+        out = Path(values[OUTPUT_KEY] or "output")
+        values[OUTPUT_KEY] = str((out if out.is_absolute() else root / out).resolve())
+
+
+def parse_parameters(
+    text: str,
+    declared: Mapping[str, Any],
+    *,
+    source: Path,
+    root: Path,
+    notebook: Path,
+    formats: Sequence[str] | None = None,
+) -> ParametersFile:
+    """Validate the YAML ``text`` of a parameters file against ``declared`` (name -> default).
+
+    ``formats`` (already validated, e.g. from ``--format``) replaces the file's ``formats``.
+    Raises one :class:`ParameterError` listing every problem found.
+    """
+    shown = _show_path(source)
+    data = _read_yaml(text, shown, declared)
+    problems: list[str] = []
+    _check_keys(data, declared, notebook, problems)
+    values: dict[str, Any] = {k: v for k, v in declared.items() if v is not ANY}
+    values.update({k: v for k, v in data.items() if k in declared})
+    _resolve_paths(values, root, problems)
+    _check_period(values, declared, notebook, problems)
+    _check_dates(values, problems)
     export = tuple(formats) if formats is not None else FORMATS
     if formats is None and isinstance(values.get("formats"), list):
         export, found = parse_formats(values["formats"], where='Khóa "formats"')
         problems.extend(found)
     if "formats" in declared:
         values["formats"] = list(export)
-
     if problems:
         count = f"{len(problems)} lỗi" if len(problems) > 1 else "lỗi"
         raise ParameterError(
