@@ -154,99 +154,122 @@ def _sub_row(cells: tuple[str, ...]) -> tuple[str, str] | None:
     return (m.group("code"), title) if title else None
 
 
-def parse_table(doc: RawDocument) -> TableParse:
-    """Walk the appendix rows and build areas and numbered rows with their tasks."""
-    areas: list[_AreaDraft] = []
-    rows: list[_RowDraft] = []
-    warnings: list[str] = []
-    area: _AreaDraft | None = None
-    sub: str | None = None
-    last_kind: str | None = None  # "area" | "sub" | "task"
-    width = len(doc.columns)
-    for loc, cells in doc.rows:
-        if len(cells) < width and len(cells) > 1:
-            warnings.append(
-                f"{loc}: dòng có {len(cells)} ô, ít hơn {width} cột của bảng; "
+class _TableWalker:
+    """Walks the appendix rows in order, keeping the current area, sub-area and last row kind."""
+
+    def __init__(self, doc: RawDocument) -> None:
+        self.doc = doc
+        self.width = len(doc.columns)
+        self.tt_col = doc.columns.index("tt")
+        self.areas: list[_AreaDraft] = []
+        self.rows: list[_RowDraft] = []
+        self.warnings: list[str] = []
+        self.area: _AreaDraft | None = None
+        self.sub: str | None = None
+        self.last_kind: str | None = None  # "area" | "sub" | "task"
+
+    def walk(self) -> TableParse:
+        for loc, cells in self.doc.rows:
+            self.check_width(loc, cells)
+            self.row(loc, cells)
+        return TableParse(self.areas, self.rows, self.warnings)
+
+    def check_width(self, loc: str, cells: tuple[str, ...]) -> None:
+        if len(cells) < self.width and len(cells) > 1:
+            self.warnings.append(
+                f"{loc}: dòng có {len(cells)} ô, ít hơn {self.width} cột của bảng; "
                 "các ô thiếu được coi là trống."
             )
-        elif len(cells) > width and any(c.strip() for c in cells[width:]):
-            warnings.append(
-                f"{loc}: dòng có {len(cells)} ô, nhiều hơn {width} cột; phần thừa bị bỏ qua."
+        elif len(cells) > self.width and any(c.strip() for c in cells[self.width :]):
+            self.warnings.append(
+                f"{loc}: dòng có {len(cells)} ô, nhiều hơn {self.width} cột; phần thừa bị bỏ qua."
             )
-        tt_col = doc.columns.index("tt")
-        ar = _area_row(cells) if _first_filled_is(cells, tt_col) else None
-        if ar:
-            area = _AreaDraft(ar[0], ar[1])
-            if any(a.code == area.code for a in areas):
-                warnings.append(
-                    f"{loc}: lĩnh vực {area.code} xuất hiện lần thứ hai; các dòng sau được gộp vào lĩnh vực đã có."
-                )
-                area = next(a for a in areas if a.code == ar[0])
+
+    def row(self, loc: str, cells: tuple[str, ...]) -> None:
+        """Classify one row and apply it."""
+        first = _first_filled_is(cells, self.tt_col)
+        if first and (ar := _area_row(cells)):
+            self.open_area(loc, *ar)
+            return
+        if first and self.area is not None and (sr := _sub_row(cells)):
+            self.open_sub(*sr)
+            return
+        by = _cells_by_role(self.doc, cells)
+        if m := _ROW.match(by["tt"].strip()):
+            self.numbered(loc, int(m.group("num")), by)
+        elif by["tt"].strip():
+            self.warnings.append(f'{loc}: không hiểu ô TT "{by["tt"]}"; dòng bị bỏ qua.')
+        elif by["task"] and (by["lead"] or by["deadline"]) and not by["target"] and self.rows:
+            if self.last_kind == "task":  # a row that adds a task to the numbered row above
+                self.rows[-1].tasks.append(_TaskDraft(by, loc))
             else:
-                areas.append(area)
-            sub = None
-            last_kind = "area"
-            continue
-        sr = _sub_row(cells) if _first_filled_is(cells, tt_col) else None
-        if sr and area is not None:
-            sub = sr[0]
-            if not any(s[0] == sub for s in area.subareas):
-                area.subareas.append([sr[0], sr[1]])
-            last_kind = "sub"
-            continue
-        by = _cells_by_role(doc, cells)
-        m = _ROW.match(by["tt"].strip())
-        if m:
-            if area is None:
-                warnings.append(
-                    f"{loc}: dòng số {m.group('num')} nằm trước mọi lĩnh vực (I, II, …); bỏ qua."
-                )
-                continue
-            row = _RowDraft(area.code, sub, int(m.group("num")), by["target"], loc)
-            if any(
-                r.area == row.area and r.subarea == row.subarea and r.num == row.num for r in rows
-            ):
-                warnings.append(
-                    f"{loc}: số thứ tự {row.num} lặp lại trong lĩnh vực {area.code}; "
-                    "nhiệm vụ của dòng này được gộp vào dòng trước cùng số."
-                )
-                row = next(
-                    r
-                    for r in rows
-                    if r.area == row.area and r.subarea == row.subarea and r.num == row.num
-                )
-            else:
-                rows.append(row)
-            row.tasks.append(_TaskDraft(by, loc))
-            last_kind = "task"
-            continue
-        if by["tt"].strip():
-            warnings.append(f'{loc}: không hiểu ô TT "{by["tt"]}"; dòng bị bỏ qua.')
-            continue
-        starts_task = bool(by["task"] and (by["lead"] or by["deadline"]) and not by["target"])
-        if starts_task and rows and last_kind == "task":
-            rows[-1].tasks.append(_TaskDraft(by, loc))
-            continue
-        # A continuation: merge every non-empty cell into the cell it continues.
-        if last_kind == "task" and rows:
-            row = rows[-1]
+                self.continuation(loc, cells, by)
+        else:
+            self.continuation(loc, cells, by)
+
+    def open_area(self, loc: str, code: str, title: str) -> None:
+        known = next((a for a in self.areas if a.code == code), None)
+        if known is not None:
+            self.warnings.append(
+                f"{loc}: lĩnh vực {code} xuất hiện lần thứ hai; "
+                "các dòng sau được gộp vào lĩnh vực đã có."
+            )
+            self.area = known
+        else:
+            self.area = _AreaDraft(code, title)
+            self.areas.append(self.area)
+        self.sub = None
+        self.last_kind = "area"
+
+    def open_sub(self, code: str, title: str) -> None:
+        assert self.area is not None
+        self.sub = code
+        if not any(s[0] == code for s in self.area.subareas):
+            self.area.subareas.append([code, title])
+        self.last_kind = "sub"
+
+    def numbered(self, loc: str, num: int, by: dict[str, str]) -> None:
+        if self.area is None:
+            self.warnings.append(f"{loc}: dòng số {num} nằm trước mọi lĩnh vực (I, II, …); bỏ qua.")
+            return
+        key = (self.area.code, self.sub, num)
+        row = next((r for r in self.rows if (r.area, r.subarea, r.num) == key), None)
+        if row is not None:
+            self.warnings.append(
+                f"{loc}: số thứ tự {num} lặp lại trong lĩnh vực {self.area.code}; "
+                "nhiệm vụ của dòng này được gộp vào dòng trước cùng số."
+            )
+        else:
+            row = _RowDraft(self.area.code, self.sub, num, by["target"], loc)
+            self.rows.append(row)
+        row.tasks.append(_TaskDraft(by, loc))
+        self.last_kind = "task"
+
+    def continuation(self, loc: str, cells: tuple[str, ...], by: dict[str, str]) -> None:
+        """A row split by a page break: merge every non-empty cell into the one it continues."""
+        if self.last_kind == "task" and self.rows:
+            row = self.rows[-1]
             task = row.tasks[-1]
             for role in ROLES:
                 if role == "tt" or not by[role]:
                     continue
                 if role == "target":
                     row.target = join_continuation(row.target, by[role])
-                    if "task" not in doc.columns:
+                    if "task" not in self.doc.columns:
                         task.cells["task"] = join_continuation(task.cells["task"], by[role])
                 else:
                     task.cells[role] = join_continuation(task.cells[role], by[role])
-            continue
-        if last_kind in ("area", "sub") and area is not None:
-            text = next((c for c in cells if c.strip()), "")
-            if last_kind == "sub" and area.subareas:
-                area.subareas[-1][1] = join_continuation(area.subareas[-1][1], text.strip())
+            return
+        if self.last_kind in ("area", "sub") and self.area is not None:
+            text = next((c for c in cells if c.strip()), "").strip()
+            if self.last_kind == "sub" and self.area.subareas:
+                self.area.subareas[-1][1] = join_continuation(self.area.subareas[-1][1], text)
             else:
-                area.title = join_continuation(area.title, text.strip())
-            continue
-        warnings.append(f"{loc}: không gắn được dòng này vào nhiệm vụ nào; dòng bị bỏ qua.")
-    return TableParse(areas, rows, warnings)
+                self.area.title = join_continuation(self.area.title, text)
+            return
+        self.warnings.append(f"{loc}: không gắn được dòng này vào nhiệm vụ nào; dòng bị bỏ qua.")
+
+
+def parse_table(doc: RawDocument) -> TableParse:
+    """Walk the appendix rows and build areas and numbered rows with their tasks."""
+    return _TableWalker(doc).walk()
