@@ -109,16 +109,12 @@ class _Bullets:
             self.items.append(text.strip())
 
 
-def parse_body(paragraphs: list[tuple[str, str]], source: str) -> BodyParse:
-    out = BodyParse()
-    texts = [(loc, _strip_md(t)) for loc, t in paragraphs]
-    # --- header: everything before the first Roman section heading -------------------
-    first_section = next(
-        (i for i, (_, t) in enumerate(texts) if _ROMAN_HEAD.match(t) and _section_of(t)), len(texts)
-    )
+def _header(texts: list[tuple[str, str]], out: BodyParse) -> list[str]:
+    """Number, place and date, title from the lines before section I; the upper-case lines
+    that may name the agency are returned."""
     header_lines: list[str] = []
     title_open = False  # "KẾ HOẠCH" alone on its line: the subject follows
-    for _loc, t in texts[:first_section]:
+    for _loc, t in texts:
         if title_open:
             title_open = False
             if len(t) < 150 and not _NUMBER.match(t):
@@ -128,8 +124,7 @@ def parse_body(paragraphs: list[tuple[str, str]], source: str) -> BodyParse:
         if any(f.startswith(m) for m in _MOTTO):
             continue
         if m := _NUMBER.match(t):
-            if not out.number:
-                out.number = nfc(m.group("number"))
+            out.number = out.number or nfc(m.group("number"))
             continue
         if (m := _PLACE_DATE.match(t)) and out.date is None:
             out.place = nfc(m.group("place"))
@@ -143,16 +138,18 @@ def parse_body(paragraphs: list[tuple[str, str]], source: str) -> BodyParse:
             out.title = t
             title_open = len(t.split()) <= 2
             continue
-        if not out.title and is_upper(t) and len(t) < 80:
+        if not out.title and is_upper(t):
             header_lines.append(t)
-        elif not out.title and is_upper(t):
-            header_lines.append(t)
+    return header_lines
+
+
+def _agency(header_lines: list[str], preamble: str, out: BodyParse) -> None:
+    """The agency (and its parent) from the header lines, as the preamble writes it."""
     agency_lines = [h for h in header_lines if fold(h).startswith(_AGENCY_START)]
     if len(agency_lines) >= 2:
         out.parent, out.agency = agency_lines[-2], agency_lines[-1]
     elif agency_lines:
         out.agency = agency_lines[0]
-    preamble = " ".join(t for _, t in texts[:first_section])
     if out.agency and is_upper(out.agency):
         # prefer the agency's name as the preamble writes it ("Sở Công Thương")
         for m in re.finditer(re.escape(out.agency), preamble, re.IGNORECASE):
@@ -161,59 +158,88 @@ def parse_body(paragraphs: list[tuple[str, str]], source: str) -> BodyParse:
                 break
     if not out.agency:
         m = re.search(
-            r"((?:Sở|Ban|Phòng|Ủy ban|UBND|Văn phòng|Cục|Chi cục|Trung tâm|Thanh tra)\s[^,.;()]{2,60}?)"
-            r"\s+(?:xây dựng|ban hành)\s+[Kk]ế hoạch",
+            r"((?:Sở|Ban|Phòng|Ủy ban|UBND|Văn phòng|Cục|Chi cục|Trung tâm|Thanh tra)\s"
+            r"[^,.;()]{2,60}?)\s+(?:xây dựng|ban hành)\s+[Kk]ế hoạch",
             preamble,
         )
         if m:
             out.agency = nfc(m.group(1))
-    # --- sections --------------------------------------------------------------------
-    section: str | None = None
-    goal_part: str | None = None
-    sol_area: tuple[str, str] | None = None
-    sol_sub: str | None = None
-    bullets: dict[str, _Bullets] = {}
-    sol_bullets: list[tuple[tuple[str, str], str | None, _Bullets]] = []
-    tail: list[tuple[str, str]] = []
-    for loc, t in texts[first_section:]:
+
+
+class _Sections:
+    """Collects the bullets of sections I–III and the lines of the signature block."""
+
+    def __init__(self) -> None:
+        self.section: str | None = None
+        self.goal_part: str | None = None
+        self.sol_area: tuple[str, str] | None = None
+        self.sol_sub: str | None = None
+        self.bullets: dict[str, _Bullets] = {}
+        self.sol_bullets: list[tuple[tuple[str, str], str | None, _Bullets]] = []
+        self.tail: list[tuple[str, str]] = []
+
+    def add(self, loc: str, t: str) -> None:
         if (m := _ROMAN_HEAD.match(t)) and is_upper(m.group("title")):
-            section = _section_of(m.group("title")) or "other"
-            continue
-        if fold(t).startswith("noi nhan") or section == "end":
-            section = "end"
-            tail.append((loc, t))
-            continue
-        if section == "purposes":
-            bullets.setdefault("purposes", _Bullets()).add(t)
-        elif section == "goals":
-            if (m := _NUM_HEAD.match(t)) and not _BULLET.match(t):
-                f = fold(m.group("title"))
-                goal_part = "targets" if ("cu the" in f or "chi tieu" in f) else "goals"
-                continue
-            bullets.setdefault(goal_part or "goals", _Bullets()).add(t)
-        elif section == "solutions":
-            if (m := _NUM_HEAD.match(t)) and not _BULLET.match(t):
-                code = m.group("code")
-                if "." in code:
-                    sol_sub = code
-                else:
-                    sol_area, sol_sub = (code, m.group("title")), None
-                sol_bullets.append((sol_area or ("", ""), sol_sub, _Bullets()))
-                continue
-            if sol_bullets and _BULLET.match(t) or (sol_bullets and sol_bullets[-1][2].items):
-                sol_bullets[-1][2].add(t)
-        elif section in ("organisation", "budget", "other", "key_tasks"):
+            self.section = _section_of(m.group("title")) or "other"
+            return
+        if fold(t).startswith("noi nhan") or self.section == "end":
+            self.section = "end"
+            self.tail.append((loc, t))
+            return
+        if self.section == "purposes":
+            self.bullets.setdefault("purposes", _Bullets()).add(t)
+        elif self.section == "goals":
+            self.goal(t)
+        elif self.section == "solutions":
+            self.solution(t)
+        elif self.section in ("organisation", "budget", "other", "key_tasks"):
             # the signature block may stand before "Nơi nhận" in some documents
             if is_upper(t) and any(w in fold(t) for w in _SIGNER_WORDS) and len(t) < 60:
-                tail.append((loc, t))
-                section = "end"
-    out.purposes = bullets.get("purposes", _Bullets()).items
-    out.goals = bullets.get("goals", _Bullets()).items
-    out.targets = bullets.get("targets", _Bullets()).items
-    for (acode, atitle), sub, b in sol_bullets:
-        for item in b.items:
-            out.solutions.append((acode, atitle, sub, item))
-    _parse_tail(tail, out)
+                self.tail.append((loc, t))
+                self.section = "end"
+
+    def goal(self, t: str) -> None:
+        if (m := _NUM_HEAD.match(t)) and not _BULLET.match(t):
+            f = fold(m.group("title"))
+            self.goal_part = "targets" if ("cu the" in f or "chi tieu" in f) else "goals"
+            return
+        self.bullets.setdefault(self.goal_part or "goals", _Bullets()).add(t)
+
+    def solution(self, t: str) -> None:
+        if (m := _NUM_HEAD.match(t)) and not _BULLET.match(t):
+            code = m.group("code")
+            if "." in code:
+                self.sol_sub = code
+            else:
+                self.sol_area, self.sol_sub = (code, m.group("title")), None
+            self.sol_bullets.append((self.sol_area or ("", ""), self.sol_sub, _Bullets()))
+            return
+        if self.sol_bullets and (_BULLET.match(t) or self.sol_bullets[-1][2].items):
+            self.sol_bullets[-1][2].add(t)
+
+    def fill(self, out: BodyParse) -> None:
+        out.purposes = self.bullets.get("purposes", _Bullets()).items
+        out.goals = self.bullets.get("goals", _Bullets()).items
+        out.targets = self.bullets.get("targets", _Bullets()).items
+        for (acode, atitle), sub, b in self.sol_bullets:
+            for item in b.items:
+                out.solutions.append((acode, atitle, sub, item))
+        _parse_tail(self.tail, out)
+
+
+def parse_body(paragraphs: list[tuple[str, str]], source: str) -> BodyParse:
+    """Header (meta), sections I–III, signature and recipients of the plan's body text."""
+    out = BodyParse()
+    texts = [(loc, _strip_md(t)) for loc, t in paragraphs]
+    first_section = next(
+        (i for i, (_, t) in enumerate(texts) if _ROMAN_HEAD.match(t) and _section_of(t)), len(texts)
+    )
+    header_lines = _header(texts[:first_section], out)
+    _agency(header_lines, " ".join(t for _, t in texts[:first_section]), out)
+    sections = _Sections()
+    for loc, t in texts[first_section:]:
+        sections.add(loc, t)
+    sections.fill(out)
     years = [int(y) for y in _YEAR.findall(out.title)]
     out.year = years[-1] if years else (out.date.year if out.date else None)
     return out
