@@ -85,6 +85,16 @@ def read_indicators(
                 column=head["code"],
                 value=code,
             )
+    _check_parts(values, where, out)
+    return tuple((code, values.get(code)) for code in catalog.codes)
+
+
+def _check_parts(
+    values: Mapping[str, float | None], where: Mapping[str, int], out: Collector
+) -> None:
+    """No part (or sum of parts) of the catalog is larger than its whole."""
+    catalog = load_catalog()
+    column = dict((k, t) for k, t, _ in INDICATOR_COLUMNS)["value"]
     for rule in catalog.parts:
         parts = [values.get(c) for c in rule.part]
         whole = values.get(rule.whole)
@@ -98,7 +108,6 @@ def read_indicators(
                 f"dòng {where[rule.whole]})",
                 "kiểm tra lại các số liệu; số thành phần không được lớn hơn số tổng",
                 row=where[rule.part[0]],
-                column=head["value"],
+                column=column,
                 value=total,
             )
-    return tuple((code, values.get(code)) for code in catalog.codes)
