@@ -35,13 +35,14 @@ test: setup-dev ## run the whole test suite
 test-fast: setup-dev ## run the tests without the slow end-to-end ones
 	$(BIN)/python -m pytest -q -m "not slow"
 
-lint: setup-dev ## ruff lint and format check
-	$(BIN)/ruff check cchc_lib tests bench
-	$(BIN)/ruff format --check cchc_lib tests bench
+lint: setup-dev ## ruff lint and format check, mypy type check
+	$(BIN)/ruff check cchc_lib tests bench tools
+	$(BIN)/ruff format --check cchc_lib tests bench tools
+	$(BIN)/mypy
 
 format: setup-dev ## ruff format and autofix
-	$(BIN)/ruff format cchc_lib tests bench
-	$(BIN)/ruff check --fix cchc_lib tests bench
+	$(BIN)/ruff format cchc_lib tests bench tools
+	$(BIN)/ruff check --fix cchc_lib tests bench tools
 
 bench: setup-dev ## run the benchmarks (see README, Performance)
 	$(BIN)/python bench/single_report.py

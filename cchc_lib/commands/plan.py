@@ -80,10 +80,10 @@ def summary(plan: Plan) -> str:
         f"Chỉ tiêu đo lường được: {sum(len(t.measures) for t in measurable)} "
         f"(trong {len(measurable)}/{len(plan.targets)} chỉ tiêu)"
     )
-    for t in measurable:
-        for ms in t.measures:
+    for target in measurable:
+        for ms in target.measures:
             text = ms.text if len(ms.text) <= 80 else ms.text[:77] + "…"
-            lines.append(f"   {t.id:<11} {_measure_text(ms):<12} {text}")
+            lines.append(f"   {target.id:<11} {_measure_text(ms):<12} {text}")
     lines.append("")
     if plan.warnings:
         lines.append(f"Cảnh báo ({len(plan.warnings)}):")

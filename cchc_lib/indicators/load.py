@@ -73,4 +73,4 @@ def load_period(
     from cchc_lib.plan import load_plan
 
     per = period if isinstance(period, Period) else parse_period(period, rule=rule)
-    return period_from(load_plan(plan), load_links(plan), data, per)
+    return period_from(load_plan(Path(plan)), load_links(Path(plan)), data, per)

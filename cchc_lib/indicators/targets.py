@@ -61,7 +61,7 @@ def _evaluate_targets(
                 continue
             used = ytd_present if link.yearly else period_present
             actual = link.evaluate(ytd_values if link.yearly else values)
-            info = {
+            info: dict[str, Any] = {
                 "link_id": link.id,
                 "link_name": link.name,
                 "yearly": link.yearly,

@@ -150,7 +150,7 @@ def parse_date(value: object) -> date | None:
         raise ValueError("không phải là ngày (cần dạng dd/mm/yyyy)")
     text = str(value).strip()
     m = _DMY.match(text)
-    parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    parts: tuple[str, ...] | None = (m.group(3), m.group(2), m.group(1)) if m else None
     if parts is None and (m := _ISO.match(text)):
         parts = m.groups()
     if parts is None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 
 from cchc_lib.catalog import load_catalog
 from cchc_lib.monthly.cells import cell_text, is_blank, parse_count, parse_percent
@@ -70,11 +71,12 @@ def read_indicators(
             continue
         where[code] = r
         unit = catalog[code].unit
+        parser: Callable[[object], float | None]
         if unit == "%":
             parser, fix = parse_percent, PERCENT_FIX
         else:
             low = 1 if unit == "rank" else 0
-            parser = lambda v, low=low: parse_count(v, minimum=low)  # noqa: E731
+            parser = functools.partial(parse_count, minimum=low)
             fix = f"ghi số nguyên từ {low} trở lên, không ghi chữ, đơn vị hay phần thập phân"
         values[code] = parse_cell(parser, row, c_value, r, head["value"], out, fix)
     for code in catalog.codes:

@@ -176,11 +176,11 @@ class _ProgressRows:
         raw = row[c] if c is not None else None
         if raw == "" or raw is None:
             return None
-        if type(raw) in (date, datetime) and raw.year == self.year:  # fast path
-            done_on = raw.date() if isinstance(raw, datetime) else raw
-            if done_on > self.cutoff:
-                self.check_date(done_on, r, raw)
-            return done_on
+        if isinstance(raw, date) and raw.year == self.year:  # fast path (date or datetime)
+            fast = raw.date() if isinstance(raw, datetime) else raw
+            if fast > self.cutoff:
+                self.check_date(fast, r, raw)
+            return fast
         done_on = parse_cell(parse_date, row, c, r, _HEAD["completed_on"], self.out, _DATE_FIX)
         self.check_date(done_on, r, raw)
         return done_on

@@ -164,32 +164,35 @@ def load_month(path: str | os.PathLike[str], plan: Plan) -> MonthData:
     return data
 
 
-def _folder_files(folder: Path, plan: Plan, months: Iterable[str] | None, out: Collector):
-    """The files to read: ``[(month, path)]``; missing or stray files are recorded."""
-    if months is not None:
-        wanted: list[str] = []
-        for m in months:
-            try:
-                parse_month(m)
-            except ValueError as exc:
-                out.error(str(exc), "ghi tháng dạng YYYY-MM, ví dụ 2022-03", value=m)
-                continue
-            wanted.append(m)
-        found = []
-        for m in sorted(set(wanted)):
-            path = folder / f"{m}.xlsx"
-            if path.is_file():
-                found.append((m, path))
-            else:
-                out.problems.append(
-                    Problem(
-                        str(path),
-                        f"thiếu số liệu tháng {m}: không có tệp {path.name} trong {folder}",
-                        f"lập tệp bằng lệnh cchc template --month {m}, điền số liệu và lưu "
-                        f"với tên {path.name}",
-                    )
+def _named_files(folder: Path, months: Iterable[str], out: Collector) -> list[tuple[str, Path]]:
+    """The workbooks of the given months; a missing one is an error."""
+    wanted: list[str] = []
+    for m in months:
+        try:
+            parse_month(m)
+        except ValueError as exc:
+            out.error(str(exc), "ghi tháng dạng YYYY-MM, ví dụ 2022-03", value=m)
+            continue
+        wanted.append(m)
+    found = []
+    for m in sorted(set(wanted)):
+        path = folder / f"{m}.xlsx"
+        if path.is_file():
+            found.append((m, path))
+        else:
+            out.problems.append(
+                Problem(
+                    str(path),
+                    f"thiếu số liệu tháng {m}: không có tệp {path.name} trong {folder}",
+                    f"lập tệp bằng lệnh cchc template --month {m}, điền số liệu và lưu "
+                    f"với tên {path.name}",
                 )
-        return found
+            )
+    return found
+
+
+def _year_files(folder: Path, plan: Plan, out: Collector) -> list[tuple[str, Path]]:
+    """Every workbook of the plan year in ``folder``; stray files and gaps are warned."""
     found = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(("~$", ".")) or path.suffix.lower() != ".xlsx":
@@ -217,13 +220,20 @@ def _folder_files(folder: Path, plan: Plan, months: Iterable[str] | None, out: C
     last = max(parse_month(m)[1] for m, _ in found)
     have = {m for m, _ in found}
     for mon in range(1, last + 1):
-        m = f"{plan.meta.year}-{mon:02d}"
-        if m not in have:
+        label = f"{plan.meta.year}-{mon:02d}"
+        if label not in have:
             out.warning(
-                f"thiếu số liệu tháng {m} (không có tệp {m}.xlsx)",
-                f"lập tệp bằng lệnh cchc template --month {m} và điền số liệu",
+                f"thiếu số liệu tháng {label} (không có tệp {label}.xlsx)",
+                f"lập tệp bằng lệnh cchc template --month {label} và điền số liệu",
             )
     return found
+
+
+def _folder_files(folder: Path, plan: Plan, months: Iterable[str] | None, out: Collector):
+    """The files to read: ``[(month, path)]``; missing or stray files are recorded."""
+    if months is not None:
+        return _named_files(folder, months, out)
+    return _year_files(folder, plan, out)
 
 
 def _read_folder(

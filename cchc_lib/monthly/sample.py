@@ -287,7 +287,7 @@ def _narrative(
     overdue = sum(
         1
         for p in progress
-        if p.status != "done" and ends.get(p.task_id) is not None and ends[p.task_id] < cutoff
+        if p.status != "done" and (end := ends.get(p.task_id)) is not None and end < cutoff
     )
     fields = {
         "period": _PERIOD[month],

@@ -32,7 +32,7 @@ def load_plan(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> 
 
     Unit aliases come from the package defaults plus ``<stem>.units.yaml`` beside the plan.
 
-    >>> plan = load_plan("data/plan/000_04455437811e3eec.txt")  # doctest: +SKIP
+    >>> plan = load_plan("data/plan/000_04455437811e3eec.txt")  # from the project root
     >>> plan.meta.year
     2022
     """

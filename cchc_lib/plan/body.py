@@ -157,13 +157,13 @@ def _agency(header_lines: list[str], preamble: str, out: BodyParse) -> None:
                 out.agency = m.group(0)
                 break
     if not out.agency:
-        m = re.search(
+        found = re.search(
             r"((?:Sở|Ban|Phòng|Ủy ban|UBND|Văn phòng|Cục|Chi cục|Trung tâm|Thanh tra)\s"
             r"[^,.;()]{2,60}?)\s+(?:xây dựng|ban hành)\s+[Kk]ế hoạch",
             preamble,
         )
-        if m:
-            out.agency = nfc(m.group(1))
+        if found:
+            out.agency = nfc(found.group(1))
 
 
 class _Sections:

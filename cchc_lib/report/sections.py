@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -293,7 +294,7 @@ def results(ctx: ReportContext) -> Html:
     """II. Kết quả thực hiện các nhiệm vụ CCHC: one subsection per reform area."""
     r = ctx.results
     targets_by_id = {t.id: t for t in ctx.plan.targets}
-    areas = []
+    areas: list[dict[str, Any]] = []
     for code, title, sm in r.by_area:
         if _is_direction(title):
             continue
@@ -519,8 +520,8 @@ def appendix_statistics(ctx: ReportContext) -> Html:
         groups.append({"name": name, "rows": items})
     rate_rows = []
     for code, (name, _, _) in RATES.items():
-        row = by_code.get(code)
-        if row is None:
+        rate = by_code.get(code)
+        if rate is None:
             continue
         stt += 1
         rate_rows.append(
@@ -528,9 +529,9 @@ def appendix_statistics(ctx: ReportContext) -> Html:
                 "stt": stt,
                 "name": name,
                 "unit": "%",
-                "current": fmt_pct(row.current) or "—",
-                "previous": (fmt_pct(row.previous) or "—") if ctx.previous else "—",
-                "change": _change(row.change, pct=True),
+                "current": fmt_pct(rate.current) or "—",
+                "previous": (fmt_pct(rate.previous) or "—") if ctx.previous else "—",
+                "change": _change(rate.change, pct=True),
             }
         )
     if rate_rows:

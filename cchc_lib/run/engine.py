@@ -94,11 +94,7 @@ def _papermill_engine_class() -> type:
     from papermill.engines import NBClientEngine
     from papermill.log import logger
     from papermill.utils import merge_kwargs, remove_args
-
-    try:
-        from zmq import ZMQError
-    except ImportError:  # pragma: no cover - zmq comes with jupyter_client
-        ZMQError = RuntimeError  # noqa: N806
+    from zmq import ZMQError  # zmq comes with jupyter_client
 
     class _CchcNBClientEngine(NBClientEngine):
         @classmethod

@@ -355,7 +355,7 @@ def _check_keys(
         if not _type_ok(value, default):
             problems.append(
                 f'Khóa "{key}" có giá trị {_show(value)} nhưng cần kiểu '
-                f"{_TYPE_NAMES[_kind(default)]} như giá trị mặc định {_show(default)}. "
+                f"{_TYPE_NAMES.get(_kind(default) or str, '')} như giá trị mặc định {_show(default)}. "
                 "Cách sửa: ghi lại giá trị đúng kiểu."
             )
 

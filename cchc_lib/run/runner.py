@@ -201,7 +201,7 @@ def run_report(
     except Exception as exc:  # a bug or an OS error: still one clean result
         message = (
             f"Báo cáo {params.name} ({_label(params)}) không chạy được do lỗi ngoài sổ tay: "
-            f"{type(exc).__name__}: {_one_line(exc)}. Báo cáo hiện có (nếu có) được giữ nguyên; "
+            f"{type(exc).__name__}: {_one_line(str(exc))}. Báo cáo hiện có (nếu có) được giữ nguyên; "
             f"chi tiết trong nhật ký {_shown(log_path)}."
         )
         log_line(log, message + "\n" + traceback.format_exc())
@@ -389,7 +389,7 @@ def _work(params: ParametersFile, options: RunOptions) -> ReportResult:
 def _crashed(params: ParametersFile, exc: BaseException) -> ReportResult:
     message = (
         f"Báo cáo {params.name} ({_label(params)}) không chạy được: tiến trình chạy báo cáo bị "
-        f"dừng đột ngột ({type(exc).__name__}: {_one_line(exc)}). Báo cáo hiện có (nếu có) được "
+        f"dừng đột ngột ({type(exc).__name__}: {_one_line(str(exc))}). Báo cáo hiện có (nếu có) được "
         "giữ nguyên. Cách sửa: chạy lại báo cáo này riêng, với --jobs 1."
     )
     return ReportResult(params.name, params.period, FAILED, 0.0, (), message)
