@@ -32,8 +32,8 @@ reports: setup ## produce the four official 2022 reports from the bundled data i
 test: setup-dev ## run the whole test suite
 	$(BIN)/python -m pytest -q
 
-test-fast: setup-dev ## run the tests without the slow end-to-end ones
-	$(BIN)/python -m pytest -q -m "not slow"
+test-fast: setup-dev ## the quick loop: no kernels, PDFs or generated workbooks; few examples
+	$(BIN)/python -m pytest -q -m "not slow" --hypothesis-profile=fast tests
 
 lint: setup-dev ## ruff lint and format check, mypy type check
 	$(BIN)/ruff check cchc_lib tests bench tools

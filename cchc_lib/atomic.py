@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 
+from cchc_lib import faults
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -54,8 +56,10 @@ def write_all(files: Mapping[Path, bytes]) -> None:
     staged: dict[Path, Path] = {}
     try:
         for path, data in files.items():
+            faults.point("atomic.stage")
             staged[path] = stage(path, data)
         for path, tmp in staged.items():
+            faults.point("atomic.rename")
             os.replace(tmp, path)
     finally:
         for tmp in staged.values():

@@ -6,6 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+import cchc_lib  # noqa: F401 - first: keeps a slow optional import out of nbformat (_speedups)
+
+# Property tests: "full" for `make test` and CI, "fast" (few examples) for `make test-fast`.
+settings.register_profile("full", max_examples=100, deadline=None)
+settings.register_profile("fast", max_examples=10, deadline=None)
+settings.load_profile("full")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "plan" / "000_04455437811e3eec.txt"

@@ -37,10 +37,16 @@ def test_notebook_is_thin_and_clean(path):
         assert len(lines) == 1, cell.source
 
 
+@pytest.fixture(scope="module")
+def declared() -> dict[str, dict]:
+    return {name: declared_parameters(ROOT / "notebooks" / name) for name in NOTEBOOK_NAMES}
+
+
+NOTEBOOK_NAMES = ("report.ipynb", "explore.ipynb")
+
+
 @pytest.mark.parametrize("yaml_path", PARAMETER_FILES, ids=lambda p: p.name)
-def test_parameters_match_the_report_notebook(yaml_path):
-    declared = declared_parameters(ROOT / "notebooks" / "report.ipynb")
+def test_parameters_match_the_report_notebook(yaml_path, declared):
     keys = set(yaml.safe_load(yaml_path.read_text(encoding="utf-8")))
-    assert keys == set(declared)
-    explore = declared_parameters(ROOT / "notebooks" / "explore.ipynb")
-    assert set(explore) - {"unit"} <= keys
+    assert keys == set(declared["report.ipynb"])
+    assert set(declared["explore.ipynb"]) - {"unit"} <= keys

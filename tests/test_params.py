@@ -245,9 +245,7 @@ def test_find_project_root(project: Path, tmp_path: Path) -> None:
     assert find_project_root(project / "data" / "2022") == project.resolve()
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet="abc:-[]{}\"' \n#&*!|>%@`0123456789ĐđếQ", max_size=60))
 def test_damaged_yaml_raises_parameter_error_only(project: Path, declared: dict, text: str) -> None:
     try:

@@ -245,6 +245,7 @@ def _appendix_starts(pages: list[_Page]) -> list[int]:
     return [i for i, p in enumerate(pages) if "PHỤ LỤC" in p.text]
 
 
+@pytest.mark.slow
 def test_pdf_pages_are_a4_and_long(long_pdf) -> None:  # type: ignore[no-untyped-def]
     _, pages = long_pdf
     assert len(pages) >= 3
@@ -254,6 +255,7 @@ def test_pdf_pages_are_a4_and_long(long_pdf) -> None:  # type: ignore[no-untyped
         assert size == pytest.approx(A4, abs=1), i
 
 
+@pytest.mark.slow
 def test_pdf_page_numbers(long_pdf) -> None:  # type: ignore[no-untyped-def]
     _, pages = long_pdf
     first_appendix, second_appendix = _appendix_starts(pages)
@@ -267,6 +269,7 @@ def test_pdf_page_numbers(long_pdf) -> None:  # type: ignore[no-untyped-def]
     assert pages[second_appendix].width > pages[second_appendix].height
 
 
+@pytest.mark.slow
 def test_pdf_text_is_exact_vietnamese_without_console_output(long_pdf) -> None:  # type: ignore[no-untyped-def]
     _, pages = long_pdf
     first = pages[0].text
@@ -280,6 +283,7 @@ def test_pdf_text_is_exact_vietnamese_without_console_output(long_pdf) -> None: 
     assert "Nơi nhận:" in every and "GIÁM ĐỐC" in every
 
 
+@pytest.mark.slow
 def test_pdf_table_header_repeats_and_rows_stay_whole(long_pdf) -> None:  # type: ignore[no-untyped-def]
     _, pages = long_pdf
     first_appendix = _appendix_starts(pages)[0]
@@ -291,6 +295,7 @@ def test_pdf_table_header_repeats_and_rows_stay_whole(long_pdf) -> None:  # type
     assert numbers == list(range(1, 61))
 
 
+@pytest.mark.slow
 def test_pdf_fonts_embedded_liberation_serif(long_pdf) -> None:  # type: ignore[no-untyped-def]
     reader, _ = long_pdf
     seen: set[str] = set()
@@ -311,18 +316,21 @@ def test_pdf_fonts_embedded_liberation_serif(long_pdf) -> None:  # type: ignore[
     }
 
 
+@pytest.mark.slow
 def test_pdf_images_natural_width_capped_at_text_width(long_pdf) -> None:  # type: ignore[no-untyped-def]
     _, pages = long_pdf
     widths = sorted(w for p in pages for w in p.images)
     assert widths == pytest.approx([200 * 0.75, TEXT_WIDTH_PT], abs=1)
 
 
+@pytest.mark.slow
 def test_pdf_render_logs_no_css_or_resource_warnings(long_pdf, caplog_module) -> None:  # type: ignore[no-untyped-def]
     # Without libharfbuzz-subset WeasyPrint warns that it subsets with fontTools.
     messages = [r.getMessage() for r in caplog_module if "HarfBuzz-Subset" not in r.getMessage()]
     assert messages == []
 
 
+@pytest.mark.slow
 def test_pdf_refuses_network_resources(caplog: pytest.LogCaptureFixture) -> None:
     html = '<html><body><p>Ảnh</p><img src="https://example.invalid/x.png"></body></html>'
     with caplog.at_level(logging.ERROR, logger="weasyprint"):

@@ -12,6 +12,8 @@ from conftest import ROOT, SEED
 from cchc_lib.indicators import to_json
 from cchc_lib.report import build_report
 
+pytestmark = pytest.mark.slow  # builds the four reports from the bundled data
+
 PARAMS = {
     "plan": str(SEED),
     "report_number": "27",

@@ -24,7 +24,7 @@ import nbformat
 import pytest
 from filelock import FileLock
 
-from cchc_lib import cli
+from cchc_lib import cli, faults
 from cchc_lib.commands.run import summary_table
 from cchc_lib.run import engine
 from cchc_lib.run.engine import CellExecutionFailed, KernelStartError, PapermillEngine
@@ -197,6 +197,7 @@ def test_failed_cell_keeps_earlier_report_and_failed_notebook(project: Path) -> 
     assert not failed.exists()
 
 
+@pytest.mark.slow  # loads WeasyPrint
 def test_export_failure_keeps_earlier_report(project: Path, monkeypatch) -> None:
     (params,) = load(project)
     assert run_report(params, engine=FakeEngine()).ok
@@ -215,24 +216,19 @@ def test_export_failure_keeps_earlier_report(project: Path, monkeypatch) -> None
     assert (year / "failed" / "2022-Q1.ipynb").is_file()
 
 
-def test_interrupted_write_leaves_no_partial_file(project: Path, monkeypatch) -> None:
+def test_interrupted_write_leaves_no_partial_file(project: Path) -> None:
     (params,) = load(project)
     assert run_report(params, engine=FakeEngine()).ok
     year = project / "output" / "2022"
     before = snapshot(year)
-    from cchc_lib import atomic
-
-    real_stage = atomic.stage
     calls = []
 
-    def stage_then_interrupt(path: Path, data: bytes) -> Path:
-        calls.append(path)
+    def interrupt_second_file() -> None:
+        calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_stage(path, data)
 
-    monkeypatch.setattr(atomic, "stage", stage_then_interrupt)
-    with pytest.raises(KeyboardInterrupt):
+    with faults.inject("atomic.stage", interrupt_second_file), pytest.raises(KeyboardInterrupt):
         run_report(params, engine=FakeEngine())
     assert len(calls) == 2
     assert snapshot(year) == before
@@ -257,6 +253,7 @@ def test_no_wait_fails_fast_when_locked(project: Path) -> None:
     assert not (project / "output" / "2022" / "2022-Q1.ipynb").exists()
 
 
+@pytest.mark.slow
 def test_second_run_waits_for_the_lock(project: Path) -> None:
     (params,) = load(project)
     (project / "output" / "2022").mkdir(parents=True)
@@ -281,44 +278,32 @@ def test_second_run_waits_for_the_lock(project: Path) -> None:
 
 
 def test_kernel_start_failure_is_retried(monkeypatch) -> None:
-    nb = nbformat.v4.new_notebook()
+    """Through the engine's fault point: every start fails, so it tries 1 + 2 times."""
     attempts = []
 
-    def flaky(self, nb, parameters, **kw):
-        attempts.append(1)
-        if len(attempts) < 3:
-            raise KernelStartError("RuntimeError: Kernel died before replying to kernel_info")
-        return nb
-
-    monkeypatch.setattr(PapermillEngine, "_call", flaky)
-    monkeypatch.setattr(engine.time, "sleep", lambda s: None)
-    log = io.StringIO()
-    assert PapermillEngine().execute(nb, {}, cwd=Path("."), log=log) is nb
-    assert len(attempts) == 3 and "(lần 2)" in log.getvalue()
-
-    attempts.clear()
-
-    def dead(self, nb, parameters, **kw):
+    def dead() -> None:
         attempts.append(1)
         raise KernelStartError("TimeoutError: Kernel didn't respond in 60 seconds")
 
-    monkeypatch.setattr(PapermillEngine, "_call", dead)
-    with pytest.raises(KernelStartError):
-        PapermillEngine(start_retries=2).execute(nb, {}, cwd=Path("."))
-    assert len(attempts) == 3
+    monkeypatch.setattr(engine.time, "sleep", lambda s: None)
+    log = io.StringIO()
+    with faults.inject("engine.execute", dead), pytest.raises(KernelStartError):
+        PapermillEngine(start_retries=2).execute(
+            nbformat.v4.new_notebook(), {}, cwd=Path("."), log=log
+        )
+    assert len(attempts) == 3 and "(lần 1)" in log.getvalue() and "(lần 3)" in log.getvalue()
 
 
-def test_cell_errors_are_not_retried(monkeypatch) -> None:
+def test_cell_errors_are_not_retried() -> None:
     from papermill.exceptions import PapermillExecutionError
 
     calls = []
 
-    def failing(self, nb, parameters, **kw):
+    def failing() -> None:
         calls.append(1)
         raise PapermillExecutionError(2, 3, "1/0", "ZeroDivisionError", "division by zero", [])
 
-    monkeypatch.setattr(PapermillEngine, "_call", failing)
-    with pytest.raises(CellExecutionFailed) as info:
+    with faults.inject("engine.execute", failing), pytest.raises(CellExecutionFailed) as info:
         PapermillEngine().execute(nbformat.v4.new_notebook(), {}, cwd=Path("."))
     assert calls == [1] and info.value.exec_count == 3
 

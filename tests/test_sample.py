@@ -12,6 +12,8 @@ from cchc_lib.monthly import load_months, validate_path
 from cchc_lib.monthly.sample import generate_year
 from cchc_lib.periods import month_window
 
+pytestmark = pytest.mark.slow  # generates a year of workbooks
+
 
 @pytest.fixture(scope="module")
 def seed_year(tmp_path_factory, seed_plan):

@@ -233,6 +233,11 @@ def parse_links(text: str, source: str) -> tuple[tuple[str, Link | None], ...]:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise LinkError(source, None, f"không đúng định dạng YAML ({exc}).") from None
+    except (ValueError, KeyError, AttributeError, TypeError, RecursionError) as exc:
+        # PyYAML's constructors raise these for values such as "2022-13-45" or "!!int x"
+        raise LinkError(
+            source, None, f"có giá trị không đọc được ({type(exc).__name__}: {exc})."
+        ) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("links"), list):
         raise LinkError(source, None, 'cần khóa "links:" chứa danh sách các liên kết.')
     out: list[tuple[str, Link | None]] = []

@@ -97,12 +97,15 @@ def _status_key(text: str) -> str | None:
 def _number(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("không phải là số")
-    if isinstance(value, int | float):
-        x = float(value)
-    elif isinstance(value, str) and _NUMBER.match(value.strip()):
-        x = float(value.strip().replace(",", "."))
-    else:
-        raise ValueError("không phải là số")
+    try:
+        if isinstance(value, int | float):
+            x = float(value)
+        elif isinstance(value, str) and _NUMBER.match(value.strip()):
+            x = float(value.strip().replace(",", "."))
+        else:
+            raise ValueError("không phải là số")
+    except OverflowError:
+        raise ValueError("số quá lớn") from None
     if not math.isfinite(x):
         raise ValueError("không phải là số")
     return x
@@ -124,6 +127,10 @@ def parse_count(value: object, *, minimum: int = 0) -> int | None:
     """A whole number >= ``minimum``; text "1.234" (Vietnamese thousands) is accepted."""
     if is_blank(value):
         return None
+    if isinstance(value, int) and not isinstance(value, bool):  # exact, even beyond 2**53
+        if value < minimum:
+            raise ValueError(f"số liệu không được nhỏ hơn {minimum}")
+        return value
     if isinstance(value, str) and _THOUSANDS.match(value.strip()):
         value = value.strip().replace(".", "")
     x = _number(value)

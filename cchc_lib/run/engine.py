@@ -20,6 +20,7 @@ from typing import Any, Protocol, TextIO
 
 import nbformat
 
+from cchc_lib import faults
 from cchc_lib.run.logs import log_line
 
 __all__ = ["CellExecutionFailed", "Engine", "KernelStartError", "PapermillEngine"]
@@ -162,6 +163,7 @@ class PapermillEngine:
         self.start_timeout = start_timeout
 
     def _call(self, nb: nbformat.NotebookNode, parameters: Mapping[str, Any], **kw: Any) -> Any:
+        faults.point("engine.execute")  # a kernel that fails to start, a cell that fails
         import papermill
         from nbclient import NotebookClient
         from papermill.engines import papermill_engines
