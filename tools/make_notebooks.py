@@ -9,13 +9,17 @@ plan = "data/plan/000_04455437811e3eec.txt"  # kế hoạch CCHC (.txt hoặc .d
 data = "data/2022"  # thư mục số liệu hằng tháng YYYY-MM.xlsx
 window_rule = "official"  # official: 15 tháng trước - 14 tháng cuối kỳ; calendar: tháng dương lịch
 report_number = ""  # số báo cáo (để trống: điền tay khi ký)
-report_date = "2022-03-14"  # ngày báo cáo, YYYY-MM-DD
-signer_title = "GIÁM ĐỐC"
+report_date = ""  # ngày báo cáo, YYYY-MM-DD (để trống: tính theo kỳ báo cáo)
+signer_title = ""  # để trống: theo chữ ký của kế hoạch (ví dụ "GIÁM ĐỐC", "KT. GIÁM ĐỐC")
 signer_position = ""  # ví dụ "PHÓ GIÁM ĐỐC" khi signer_title là "KT. GIÁM ĐỐC"
-signer_name = "Hoàng Văn Quảng"
-recipients = ["UBND tỉnh;", "Sở Nội vụ;", "Lãnh đạo Sở;", "Các phòng, đơn vị thuộc Sở;", "Lưu: VT, VP."]
+signer_name = ""  # để trống: người ký kế hoạch
+recipients = []  # nơi nhận (để trống: cơ quan cấp trên, Sở Nội vụ, Lưu: VT)
 agency = ""  # để trống: lấy theo kế hoạch
 parent_agency = ""  # để trống: lấy theo kế hoạch
+draft = True  # True: đánh dấu "DỰ THẢO" và tô các đoạn do phần mềm viết; False: bản trình ký
+docx_base = ""  # tệp Word mẫu định dạng (để trống: mẫu có sẵn)
+dossiers = ""  # thư mục tệp hồ sơ xuất từ hệ thống một cửa (để trống: <data>/ho-so nếu có)
+previous_year_data = ""  # thư mục số liệu năm trước (để trống: data/<năm trước> nếu có)
 output_dir = "output"
 formats = ["html", "pdf"]"""
 
@@ -42,7 +46,9 @@ report = nb(
             "    report=report, plan=plan, data=data, window_rule=window_rule,\n"
             "    report_number=report_number, report_date=report_date,\n"
             "    signer_title=signer_title, signer_position=signer_position, signer_name=signer_name,\n"
-            "    recipients=recipients, agency=agency, parent_agency=parent_agency,\n"
+            "    recipients=recipients, agency=agency, parent_agency=parent_agency, draft=draft,\n"
+            "    docx_base=docx_base, dossiers=dossiers, previous_year_data=previous_year_data,\n"
+            "    formats=formats,\n"
             ")"
         ),
         new_code_cell("doc.header()"),

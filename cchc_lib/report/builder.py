@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cchc_lib.report import sections
-from cchc_lib.report.context import ReportContext, ReportParameters, load_context
+from cchc_lib.report.context import ReportContext, load_context
+from cchc_lib.report.parameters import ReportParameters
 from cchc_lib.report.sections import Html
 
 __all__ = ["Html", "Report", "ReportParameters", "build_report"]
@@ -65,35 +66,9 @@ class Report:
         )
 
 
-def build_report(
-    *,
-    report: str,
-    plan: str,
-    data: str,
-    window_rule: str = "official",
-    report_number: str = "",
-    report_date: str = "",
-    signer_title: str = "",
-    signer_position: str = "",
-    signer_name: str = "",
-    recipients: Sequence[str] = (),
-    agency: str = "",
-    parent_agency: str = "",
-    **_ignored: object,
-) -> Report:
-    """Load the plan and the data for one report (the notebook's parameters as keywords)."""
-    params = ReportParameters(
-        report=report,
-        plan=plan,
-        data=data,
-        window_rule=window_rule,
-        report_number=str(report_number or ""),
-        report_date=str(report_date or ""),
-        signer_title=signer_title or "",
-        signer_position=signer_position or "",
-        signer_name=signer_name or "",
-        recipients=tuple(recipients or ()),
-        agency=agency or "",
-        parent_agency=parent_agency or "",
-    )
-    return Report(load_context(params))
+def build_report(**values: Any) -> Report:
+    """Load the plan and the data for one report (the notebook's parameters as keywords).
+
+    Keys the report does not know (``output_dir``) are ignored.
+    """
+    return Report(load_context(ReportParameters.from_values(values)))

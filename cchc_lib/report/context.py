@@ -14,24 +14,7 @@ from cchc_lib.indicators.load import PeriodData, load_period, period_from
 from cchc_lib.model import MonthData, Plan
 from cchc_lib.paths import resolve
 from cchc_lib.periods import Period
-
-
-@dataclass(frozen=True)
-class ReportParameters:
-    """The notebook's parameters (see parameters/*.yaml)."""
-
-    report: str
-    plan: str
-    data: str
-    window_rule: str = "official"
-    report_number: str = ""
-    report_date: str = ""
-    signer_title: str = ""
-    signer_position: str = ""
-    signer_name: str = ""
-    recipients: tuple[str, ...] = ()
-    agency: str = ""
-    parent_agency: str = ""
+from cchc_lib.report.parameters import ReportParameters
 
 
 @dataclass(frozen=True)
