@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,8 +13,18 @@ from cchc_lib.indicators.load import load_period
 from cchc_lib.model import Plan
 from cchc_lib.paths import resolve
 from cchc_lib.report import charts
-from cchc_lib.report.sections import Html, svg_data_uri
 from cchc_lib.report.words import actual_value, plan_value, sentence_case
+
+
+class Html(str):
+    """HTML text that Jupyter renders inline."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def _img(svg: str) -> str:
+    return '<img src="data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode() + '">'
 
 
 @dataclass(frozen=True)
@@ -97,14 +108,14 @@ class View:
         return pd.DataFrame(rows)
 
     def chart_dossiers(self) -> Html:
-        svg = charts.dossiers(self.results)
-        return Html(f'<img src="{svg_data_uri(svg)}">' if svg else "<p>Không có số liệu hồ sơ.</p>")
+        chart = charts.dossiers(self.results)
+        return Html(_img(chart[0]) if chart else "<p>Không có số liệu hồ sơ.</p>")
 
     def chart_status(self) -> Html:
-        svg = charts.task_status_by_area(
+        chart = charts.task_status_by_area(
             self.results, lambda code, title: f"{code}. {sentence_case(title)[:34]}"
         )
-        return Html(f'<img src="{svg_data_uri(svg)}">')
+        return Html(_img(chart[0]))
 
 
 def load(

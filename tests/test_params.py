@@ -179,14 +179,14 @@ def test_every_problem_of_a_file_in_one_message(
 ) -> None:
     monkeypatch.chdir(project)  # messages show paths relative to the current folder
     text = (
-        "report: 2022-Q5\nfoo: 1\nplan: missing.txt\nformats: [docx]\n"
+        "report: 2022-Q5\nfoo: 1\nplan: missing.txt\nformats: [rtf]\n"
         "report_date: 14/03/2022\nwindow_rule: lunar\n"
     )
     with pytest.raises(ParameterError) as info:
         parse(project, declared, text)
     msg = str(info.value)
     assert msg.startswith("Tệp tham số parameters/2022-Q1.yaml có 6 lỗi:")
-    for fragment in ('"foo"', "missing.txt", '"docx"', "14/03/2022", "lunar", "2022-Q5"):
+    for fragment in ('"foo"', "missing.txt", '"rtf"', "14/03/2022", "lunar", "2022-Q5"):
         assert fragment in msg
 
 
@@ -217,8 +217,8 @@ def test_formats_from_file_and_override(project: Path, declared: dict) -> None:
     params = parse(project, declared, "formats: [pdf]", formats=("html",))
     assert params.formats == ("html",) and params.values["formats"] == ["html"]
     assert parse_formats("pdf, HTML", where="x") == (("html", "pdf"), [])
-    assert parse_formats("docx", where="Tùy chọn --format")[1][0].startswith(
-        'Tùy chọn --format có giá trị ["docx"]'
+    assert parse_formats("rtf", where="Tùy chọn --format")[1][0].startswith(
+        'Tùy chọn --format có giá trị ["rtf"]'
     )
     with pytest.raises(ParameterError, match="danh sách không rỗng"):
         parse(project, declared, "formats: []")

@@ -158,8 +158,8 @@ def test_export_html_only(small_nb: nbformat.NotebookNode, small_html: str) -> N
 
 
 def test_export_rejects_unknown_format(small_nb: nbformat.NotebookNode) -> None:
-    with pytest.raises(ReportRunError, match="docx"):
-        export_notebook(small_nb, ["html", "docx"])
+    with pytest.raises(ReportRunError, match="rtf"):
+        export_notebook(small_nb, ["html", "rtf"])
 
 
 def test_bundled_font_covers_vietnamese() -> None:

@@ -141,8 +141,8 @@ def test_bad_parameters_rejected_before_any_kernel(
 
 
 def test_bad_format_option_exits_2(project: Path, capsys) -> None:
-    assert cli.main(["run", "parameters/2022-Q1.yaml", "--format", "html,docx"]) == 2
-    assert '"docx"' in capsys.readouterr().err
+    assert cli.main(["run", "parameters/2022-Q1.yaml", "--format", "html,rtf"]) == 2
+    assert '"rtf"' in capsys.readouterr().err
 
 
 def test_no_parameters_given_exits_2(project: Path, capsys) -> None:

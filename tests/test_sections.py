@@ -16,8 +16,10 @@ from tiny import tiny_context
 from cchc_lib.report import sections
 
 
-def text_of(fragment: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+def text_of(fragment: object) -> str:
+    """The words of a section's HTML (tags and extra spaces dropped)."""
+    html = re.sub(r"<style>.*?</style>|<p class=\"draft-mark\">.*?</p>", "", str(fragment))
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ docx_base = ""  # tệp Word mẫu định dạng (để trống: mẫu có sẵ
 dossiers = ""  # thư mục tệp hồ sơ xuất từ hệ thống một cửa (để trống: <data>/ho-so nếu có)
 previous_year_data = ""  # thư mục số liệu năm trước (để trống: data/<năm trước> nếu có)
 output_dir = "output"
-formats = ["html", "pdf"]"""
+formats = ["html", "pdf", "docx"]"""
 
 
 def nb(cells):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Html", "Report", "ReportParameters", "build_report"]
+__all__ = ["Fragment", "Report", "ReportParameters", "build_report"]
 
 
 def __getattr__(name: str) -> Any:

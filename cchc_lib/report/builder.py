@@ -7,63 +7,52 @@ from typing import Any
 
 from cchc_lib.report import sections
 from cchc_lib.report.context import ReportContext, load_context
+from cchc_lib.report.doc import Fragment
 from cchc_lib.report.parameters import ReportParameters
-from cchc_lib.report.sections import Html
 
-__all__ = ["Html", "Report", "ReportParameters", "build_report"]
+__all__ = ["Fragment", "Report", "ReportParameters", "build_report"]
 
 
 @dataclass(frozen=True)
 class Report:
-    """A loaded report; each method returns one section as HTML."""
+    """A loaded report; each method returns one section as a :class:`Fragment` (shown as
+    HTML in the notebook, kept as blocks for the Word file)."""
 
     ctx: ReportContext
 
-    def header(self) -> Html:
+    def header(self) -> Fragment:
         return sections.header(self.ctx)
 
-    def direction(self) -> Html:
+    def direction(self) -> Fragment:
         return sections.direction(self.ctx)
 
-    def results(self) -> Html:
+    def results(self) -> Fragment:
         return sections.results(self.ctx)
 
-    def assessment(self) -> Html:
+    def assessment(self) -> Fragment:
         return sections.assessment(self.ctx)
 
-    def next_period(self) -> Html:
+    def next_period(self) -> Fragment:
         return sections.next_period(self.ctx)
 
-    def proposals(self) -> Html:
+    def proposals(self) -> Fragment:
         return sections.proposals(self.ctx)
 
-    def signature(self) -> Html:
+    def signature(self) -> Fragment:
         return sections.signature(self.ctx)
 
-    def appendix_tasks(self) -> Html:
+    def appendix_tasks(self) -> Fragment:
         return sections.appendix_tasks(self.ctx)
 
-    def appendix_statistics(self) -> Html:
+    def appendix_statistics(self) -> Fragment:
         return sections.appendix_statistics(self.ctx)
 
-    def all_sections(self) -> Html:
+    def all_sections(self) -> Fragment:
         """The whole document in order (what the notebook shows cell by cell)."""
-        return Html(
-            "\n".join(
-                getattr(self, name)()
-                for name in (
-                    "header",
-                    "direction",
-                    "results",
-                    "assessment",
-                    "next_period",
-                    "proposals",
-                    "signature",
-                    "appendix_tasks",
-                    "appendix_statistics",
-                )  # fmt: skip
-            )
-        )
+        out = Fragment()
+        for name in sections.ORDER:
+            out = out + getattr(self, name)()
+        return out
 
 
 def build_report(**values: Any) -> Report:

@@ -48,18 +48,27 @@ def _plt() -> _Charts:
     return _Charts()
 
 
-def _svg(fig) -> str:
+PNG_DPI = 200
+"""Resolution of the PNG copy of each chart (Word cannot embed SVG)."""
+
+Chart = tuple[str, bytes]
+"""A chart: SVG text (HTML, PDF) and PNG bytes (Word) of the same figure."""
+
+
+def _render(fig) -> Chart:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
-    return text[text.index("<svg") :]
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
+    return text[text.index("<svg") :], png.getvalue()
 
 
 def _month_label(label: str) -> str:
     return f"T{int(label[5:])}/{label[:4]}"
 
 
-def task_status_by_area(results: Results, area_label) -> str:
+def task_status_by_area(results: Results, area_label) -> Chart:
     """Horizontal stacked bars: the state of each area's tasks at the period end."""
     plt = _plt()
     rows = [(area_label(code, title), s) for code, title, s in results.by_area]
@@ -99,10 +108,10 @@ def task_status_by_area(results: Results, area_label) -> str:
         frameon=False,
         fontsize=9,
     )
-    return _svg(fig)
+    return _render(fig)
 
 
-def dossiers(results: Results) -> str | None:
+def dossiers(results: Results) -> Chart | None:
     """Monthly dossiers received (online, by post, in person) and the on-time rate."""
     points = [p for p in results.series if p.present]
     if not points:
@@ -175,10 +184,10 @@ def dossiers(results: Results) -> str | None:
         frameon=False,
         fontsize=9,
     )
-    return _svg(fig)
+    return _render(fig)
 
 
-def online_share(results: Results) -> str | None:
+def online_share(results: Results) -> Chart | None:
     """Dossiers of the period by channel, as one horizontal 100% bar with figures."""
     v = dict(results.indicators)
     total = v.get("hs_tiep_nhan")
@@ -214,7 +223,7 @@ def online_share(results: Results) -> str | None:
     ax.set_xlabel("Tỷ lệ hồ sơ theo hình thức tiếp nhận (%)")
     ax.spines["left"].set_visible(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6), ncol=3, frameon=False, fontsize=10)
-    return _svg(fig)
+    return _render(fig)
 
 
 CHARTS = {"dossiers": dossiers, "online_share": online_share}

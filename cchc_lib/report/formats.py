@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-FORMATS: tuple[str, ...] = ("html", "pdf")
+FORMATS: tuple[str, ...] = ("html", "pdf", "docx")
 """Formats ``cchc run`` writes, in this canonical order."""

@@ -20,16 +20,27 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.exporters import Exporter
+from traitlets import default
 from traitlets.config import Config
 
 from cchc_lib.errors import ReportRunError
 from cchc_lib.report.formats import FORMATS
+from cchc_lib.report.notebook import REMOVE_TAG, markdown_html, notebook_blocks
 
 if TYPE_CHECKING:  # WeasyPrint is imported on first PDF (HTML-only runs skip its start-up)
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-__all__ = ["FORMATS", "export_notebook", "html_to_pdf", "notebook_to_html"]
+__all__ = [
+    "FORMATS",
+    "CchcHTMLExporter",
+    "DocxExporter",
+    "export_notebook",
+    "html_to_pdf",
+    "notebook_to_docx",
+    "notebook_to_html",
+]
 
 
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -46,25 +57,30 @@ _FONT_FACES = (
     ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
 )
 
-# Cells carrying this tag are dropped whole (input and outputs).
-REMOVE_TAG = "remove"
+
+class CchcHTMLExporter(HTMLExporter):
+    """nbconvert's HTML exporter with the cchc template: outputs only, markdown cells through
+    the report's own blocks (the same words the Word file gets). ``--to cchc_html``."""
+
+    export_from_notebook = "cchc_html"
+
+    def __init__(self, config: Config | None = None, **kw: Any) -> None:
+        c = Config(config or {})
+        c.TagRemovePreprocessor.enabled = True
+        c.TagRemovePreprocessor.remove_cell_tags = {REMOVE_TAG}
+        kw.setdefault("template_name", TEMPLATE_NAME)
+        kw.setdefault("extra_template_basedirs", [str(TEMPLATES_DIR)])
+        for flag in ("exclude_input", "exclude_input_prompt", "exclude_output_prompt"):
+            kw.setdefault(flag, True)
+        kw.setdefault("exclude_anchor_links", True)
+        kw.setdefault("embed_images", True)
+        super().__init__(config=c, **kw)
+        self.register_filter("cchc_markdown", markdown_html)
 
 
 @functools.cache
 def _exporter() -> HTMLExporter:
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {REMOVE_TAG}
-    return HTMLExporter(
-        config=config,
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-        embed_images=True,
-    )
+    return CchcHTMLExporter()
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, *, title: str = "") -> str:
@@ -167,15 +183,53 @@ def export_notebook(
     out: dict[str, bytes] = {}
     if not wanted:
         return out
-    tick = time.perf_counter()
-    steps["export_html"] = 0.0
-    html = notebook_to_html(nb, title=title)
-    steps["export_html"] = time.perf_counter() - tick
-    if "html" in wanted:
-        out["html"] = html.encode("utf-8")
-    if "pdf" in wanted:
+    if "html" in wanted or "pdf" in wanted:
         tick = time.perf_counter()
-        steps["export_pdf"] = 0.0
-        out["pdf"] = html_to_pdf(html)
-        steps["export_pdf"] = time.perf_counter() - tick
+        steps["export_html"] = 0.0
+        html = notebook_to_html(nb, title=title)
+        steps["export_html"] = time.perf_counter() - tick
+        if "html" in wanted:
+            out["html"] = html.encode("utf-8")
+        if "pdf" in wanted:
+            tick = time.perf_counter()
+            steps["export_pdf"] = 0.0
+            out["pdf"] = html_to_pdf(html)
+            steps["export_pdf"] = time.perf_counter() - tick
+    if "docx" in wanted:
+        tick = time.perf_counter()
+        steps["export_docx"] = 0.0
+        out["docx"] = notebook_to_docx(nb, title=title)
+        steps["export_docx"] = time.perf_counter() - tick
     return out
+
+
+def notebook_to_docx(nb: nbformat.NotebookNode, *, title: str = "") -> bytes:
+    """The executed notebook's blocks as a Word document (base and draft marks as the report's
+    :class:`~cchc_lib.report.doc.DocumentInfo` says)."""
+    from cchc_lib.report.doc import DocumentInfo
+    from cchc_lib.report.docx import load_base, render_docx
+
+    blocks = notebook_blocks(nb)
+    info = next((b for b in blocks if isinstance(b, DocumentInfo)), None)
+    base = load_base(info.docx_base) if info is not None and info.docx_base else None
+    if info is None and title:
+        blocks.insert(0, DocumentInfo(title=title, draft=False))
+    return render_docx(blocks, base=base, draft=bool(info and info.draft))
+
+
+class DocxExporter(Exporter):
+    """An executed report notebook to .docx: ``jupyter nbconvert --to cchc_docx report.ipynb``."""
+
+    export_from_notebook = "cchc_docx"
+    output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".docx"
+
+    def from_notebook_node(  # type: ignore[override]  # the output is bytes, not a notebook
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[bytes, dict[str, Any]]:
+        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
+        name = (resources or {}).get("metadata", {}).get("name", "")
+        return notebook_to_docx(nb_copy, title=name), resources
