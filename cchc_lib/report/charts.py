@@ -55,12 +55,25 @@ Chart = tuple[str, bytes]
 """A chart: SVG text (HTML, PDF) and PNG bytes (Word) of the same figure."""
 
 
+_WITH_PNG = [True]
+
+
+def with_png(enabled: bool) -> None:
+    """Whether charts also render their PNG copy (needed only for the Word file)."""
+    _WITH_PNG[0] = enabled
+
+
 def _render(fig) -> Chart:
+    """SVG and (when wanted) PNG of ``fig``, cropped to the same tight box computed once."""
+    import matplotlib
+
+    box = fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buf, format="svg", bbox_inches=box, metadata={"Date": None})
     text = buf.getvalue()
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
+    if _WITH_PNG[0]:
+        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches=box, metadata={"Software": None})
     return text[text.index("<svg") :], png.getvalue()
 
 

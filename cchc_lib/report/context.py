@@ -92,6 +92,9 @@ def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
 
 def load_context(params: ReportParameters) -> ReportContext:
     """Load the plan and the workbooks the report's period needs, and compute the results."""
+    from cchc_lib.report import charts
+
+    charts.with_png(not params.formats or "docx" in params.formats)
     current = load_period(
         resolve(params.plan), resolve(params.data), params.report, rule=params.window_rule
     )

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from cchc_lib.errors import ReportRunError
 from cchc_lib.report.doc import (
@@ -38,6 +39,7 @@ from cchc_lib.report.doc import (
     Signature,
     Table,
 )
+from cchc_lib.xlsx import safe_text
 
 __all__ = ["REQUIRED_STYLES", "render_docx"]
 
@@ -93,18 +95,32 @@ def _text_width(orientation: str) -> int:
 
 
 class _Xml:
-    """Element builders (python-docx's oxml, elements in schema order)."""
+    """Element builders (python-docx's element classes, elements in schema order).
+
+    Tags and attribute names are resolved to Clark names once, and elements are made by
+    python-docx's parser directly: a report has tens of thousands of them.
+    """
 
     def __init__(self) -> None:
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
+        from docx.oxml.ns import nsmap, qn
+        from docx.oxml.parser import oxml_parser
 
-        self.el, self.qn = OxmlElement, qn
+        self.qn = qn
+        self._make = oxml_parser.makeelement
+        self._nsmap = {"w": nsmap["w"]}
+        self._names: dict[str, str] = {}
+
+    def name(self, tag: str) -> str:
+        clark = self._names.get(tag)
+        if clark is None:
+            clark = self._names[tag] = self.qn(tag)
+        return clark
 
     def make(self, tag: str, attrs: dict[str, str] | None = None, *children: Any) -> Any:
-        node = self.el(tag)
-        for k, v in (attrs or {}).items():
-            node.set(self.qn(k), v)
+        node = self._make(self.name(tag), nsmap=self._nsmap)
+        if attrs:
+            for k, v in attrs.items():
+                node.set(self.name(k), v)
         for child in children:
             if child is not None:
                 node.append(child)
@@ -119,7 +135,7 @@ class _Xml:
         for e in extra:
             rpr.append(e)
         r = self.make("w:r", None, rpr if len(rpr) else None)
-        for k, line in enumerate(run.text.split("\n")):
+        for k, line in enumerate(safe_text(run.text).split("\n")):
             if k:
                 r.append(self.make("w:br"))
             t = self.make("w:t")
@@ -289,44 +305,43 @@ class _Writer:
         return x.make("w:tbl", None, tblpr, grid, tr)
 
     def table(self, block: Table) -> Any:
-        x = self.x
-        orientation = self.sections[-1].orientation
-        total = _text_width(orientation)
+        """A data table, written as XML text and parsed once (thousands of cells)."""
+        from docx.oxml.ns import nsdecls
+        from docx.oxml.parser import parse_xml
+
+        total = _text_width(self.sections[-1].orientation)
         widths = [max(200, round(total * w)) for w in block.widths]
-        tblpr = x.make(
-            "w:tblPr",
-            None,
-            x.make("w:tblStyle", {"w:val": self.ids["CCHC Table"]}),
-            x.make("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}),
-            x.make("w:tblLayout", {"w:type": "fixed"}),
-            x.make("w:tblLook", {"w:val": "0000"}),
-        )
-        grid = x.make("w:tblGrid", None, *(x.make("w:gridCol", {"w:w": str(w)}) for w in widths))
-        tbl = x.make("w:tbl", None, tblpr, grid)
-        size = block.font_size
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        parts = [
+            f"<w:tbl {nsdecls('w')}><w:tblPr>"
+            f'<w:tblStyle w:val="{_attr(self.ids["CCHC Table"])}"/>'
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        ]
         for rows, head in ((block.header, True), (block.body, False)):
-            for tr in self._rows(rows, widths, head, size):
-                tbl.append(tr)
-        return tbl
+            parts += self._rows(rows, widths, head, block.font_size)
+        parts.append("</w:tbl>")
+        return parse_xml("".join(parts))
 
     def _rows(
         self, rows: Sequence[Row], widths: Sequence[int], head: bool, size: float
-    ) -> list[Any]:
+    ) -> list[str]:
         """Rows on the table grid: colspans as gridSpan, rowspans as vertical merges."""
-        x = self.x
         out = []
         pending: dict[int, int] = {}  # grid column -> rows still covered by a rowspan above
+        trpr = (
+            "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+            if head
+            else ("<w:trPr><w:cantSplit/></w:trPr>")
+        )
         for row in rows:
-            trpr = x.make("w:trPr", None, x.make("w:cantSplit"))
-            if head:
-                trpr.append(x.make("w:tblHeader"))
-            tr = x.make("w:tr", None, trpr)
+            out.append(f"<w:tr>{trpr}")
             col = 0
             cells = list(row.cells)
             while col < len(widths) and (cells or col in pending):
                 if pending.get(col):
                     pending[col] -= 1
-                    tr.append(self._cell(None, widths, col, 1, "continue", size, head, row.kind))
+                    out.append(self._cell(None, widths, col, 1, "continue", size, head, row.kind))
                     col += 1
                     continue
                 cell = cells.pop(0)
@@ -335,9 +350,9 @@ class _Writer:
                 if cell.rowspan > 1:
                     for c in range(col, col + span):
                         pending[c] = cell.rowspan - 1
-                tr.append(self._cell(cell, widths, col, span, merge, size, head, row.kind))
+                out.append(self._cell(cell, widths, col, span, merge, size, head, row.kind))
                 col += span
-            out.append(tr)
+            out.append("</w:tr>")
         return out
 
     def _cell(
@@ -350,36 +365,27 @@ class _Writer:
         size: float,
         head: bool,
         kind: str,
-    ) -> Any:
-        x = self.x
-        tcpr = x.make(
-            "w:tcPr",
-            None,
-            x.make("w:tcW", {"w:w": str(sum(widths[col : col + span])), "w:type": "dxa"}),
-        )
+    ) -> str:
+        tcpr = f'<w:tcW w:w="{sum(widths[col : col + span])}" w:type="dxa"/>'
         if span > 1:
-            tcpr.append(x.make("w:gridSpan", {"w:val": str(span)}))
+            tcpr += f'<w:gridSpan w:val="{span}"/>'
         if merge:
-            tcpr.append(x.make("w:vMerge", {"w:val": merge}))
-        tcpr.append(x.make("w:vAlign", {"w:val": "center" if head else "top"}))
-        style = self.ids["CCHC Cell Head" if head else "CCHC Cell"]
-        runs = cell.runs if cell is not None else ()
-        if kind in ("group", "total"):
-            runs = tuple(Run(r.text, True, r.italic) for r in runs)
-        align = None
+            tcpr += f'<w:vMerge w:val="{merge}"/>'
+        tcpr += f'<w:vAlign w:val="{"center" if head else "top"}"/>'
+        style = _attr(self.ids["CCHC Cell Head" if head else "CCHC Cell"])
+        ppr = f'<w:pStyle w:val="{style}"/>'
         if cell is not None and not head and cell.align != "left":
-            align = "right" if cell.align == "right" else "center"
-        p = x.paragraph(style, runs, align=align)
-        if size != 12:
-            for r in p.findall(x.qn("w:r")):
-                rpr = r.find(x.qn("w:rPr"))
-                if rpr is None:
-                    rpr = x.make("w:rPr")
-                    r.insert(0, rpr)
-                half = str(round(size * 2))
-                rpr.append(x.make("w:sz", {"w:val": half}))
-                rpr.append(x.make("w:szCs", {"w:val": half}))
-        return x.make("w:tc", None, tcpr, p)
+            ppr += f'<w:jc w:val="{"right" if cell.align == "right" else "center"}"/>'
+        emphasis = kind in ("group", "total")
+        sz = (
+            ""
+            if size == 12
+            else f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+        )
+        runs = "".join(
+            _run_xml(r, bold=r.bold or emphasis, extra=sz) for r in (cell.runs if cell else ())
+        )
+        return f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p></w:tc>"
 
     # --- finishing --------------------------------------------------------------
 
@@ -459,6 +465,19 @@ class _Writer:
         end = x.make("w:r", None, x.make("w:fldChar", {"w:fldCharType": "end"}))
         for el in (begin, x.make("w:r", None, instr), sep, value, end):
             p.append(el)
+
+
+def _attr(value: str) -> str:
+    return xml_escape(value, {'"': "&quot;"})
+
+
+def _run_xml(run: Run, *, bold: bool, extra: str = "") -> str:
+    rpr = ("<w:b/>" if bold else "") + ("<w:i/>" if run.italic else "") + extra
+    text = "<w:br/>".join(
+        f'<w:t xml:space="preserve">{xml_escape(line)}</w:t>'
+        for line in safe_text(run.text).split("\n")
+    )
+    return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{text}</w:r>"
 
 
 def _base_bytes() -> bytes:
