@@ -403,13 +403,15 @@ def test_every_measure_gets_one_target_result(scenario, code: str, links: str) -
     plan, months, rule = scenario
     r = run(plan, months, code, rule, links)
     measures = [m for t in plan.targets for m in t.measures]
-    assert len(r.targets) == len(measures)
-    for tr, m in zip(r.targets, measures, strict=True):
+    # one result per thing measured; a repeated measure is named in the result it repeats
+    assert len(r.targets) + sum(len(tr.same_as) for tr in r.targets) == len(measures)
+    by_value = {(m.value, m.comparator, m.unit) for m in measures}
+    for tr in r.targets:
         assert tr.status in TARGET_LABELS
-        assert (tr.threshold, tr.comparator, tr.unit) == (m.value, m.comparator, m.unit)
-        assert (tr.met is not None) == (tr.status in ("met", "not_met"))
+        assert (tr.threshold, tr.comparator, tr.unit) in by_value
+        assert (tr.met is not None) == (tr.status in ("met", "not_met", "done", "done_late"))
         if links == "none":
-            assert tr.status == "no_link"
+            assert tr.link_id is None and tr.status not in ("met", "not_met")
         if tr.yearly and not r.period.is_year_end:
-            assert tr.status == "in_progress"
+            assert tr.status in ("in_progress", "met")
         assert set(tr.months_used) <= {m.month for m in months}

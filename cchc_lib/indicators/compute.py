@@ -80,7 +80,9 @@ def compute(
         by_lead=tuple((u, summarize([s for s in states if s.lead == u])) for u in leads),
         indicators=tuple(values.items()),
         rates=_rates(values),
-        targets=_evaluate_targets(plan, link_measures(plan, tuple(links)), months, period, values),
+        targets=_evaluate_targets(
+            plan, link_measures(plan, tuple(links)), months, period, values, states
+        ),
         series=_series(months, period),
         months_present=tuple(m for m in period.months if m in present),
         months_missing=tuple(m for m in period.months if m not in present),

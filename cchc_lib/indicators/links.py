@@ -36,7 +36,17 @@ __all__ = [
 
 FORMULAS = ("ratio", "sum", "difference")
 UNITS = ("%", "count", "rank")
-_KEYS = {"id", "name", "keywords", "exclude", "unit", "yearly", "enabled", *FORMULAS}
+_KEYS = {
+    "id",
+    "name",
+    "keywords",
+    "exclude",
+    "unit",
+    "yearly",
+    "enabled",
+    "denominator_label",
+    *FORMULAS,
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,9 @@ class Link:
     units: tuple[str, ...] = ()
     yearly: bool = False
     source: str = ""
+    denominator_label: str = (
+        ""  # what a ratio is out of, as the report says it ("TTHC đủ điều kiện")
+    )
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -188,6 +201,13 @@ def _units(entry: dict, fail: Callable[[str], NoReturn]) -> tuple[str, ...]:
     return units
 
 
+def _label(entry: dict, fail: Callable[[str], NoReturn]) -> str:
+    label = entry.get("denominator_label", "")
+    if not isinstance(label, str):
+        fail(f'"denominator_label" phải là chuỗi, nhận được {label!r}')
+    return nfc(label)
+
+
 def _parse_entry(entry: object, index: int, source: str) -> tuple[str, Link | None]:
     """One entry -> (id, link); the link is None for ``enabled: false``."""
     where = _where(index, entry)
@@ -223,6 +243,7 @@ def _parse_entry(entry: object, index: int, source: str) -> tuple[str, Link | No
         exclude=exclude,
         units=_units(entry, fail),
         yearly=_flag(entry, "yearly", False, fail),
+        denominator_label=_label(entry, fail),
         source=source,
     )
 

@@ -18,12 +18,35 @@ TIMELINESS = {
 }
 """Timeliness codes of a task at the period end, with their Vietnamese labels."""
 
+TASK_KINDS = {
+    "timed": "Nhiệm vụ có thời hạn",
+    "recurring": "Nhiệm vụ thường xuyên",
+    "undated": "Nhiệm vụ không ghi thời hạn",
+}
+"""Kinds of task: with a deadline, recurring ("Thường xuyên", "Hằng quý"), or neither."""
+
+DUE = {
+    "due": "Đã đến hạn",  # the deadline is on or before the end of the period's window
+    "due_soon": "Đến hạn trước ngày cuối tháng cuối kỳ",  # after the cut-off, same month
+    "later": "Chưa đến hạn",
+    "recurring": "Thường xuyên",
+    "undated": "Không ghi thời hạn",
+}
+"""Where a task's deadline falls against the period. A deadline after the cut-off (the 14th)
+but within the period's last calendar month is "due_soon": the report lists it as due before
+that date, with its progress (DOMAIN §4)."""
+
 TARGET_LABELS = {
     "met": "Đạt",
     "not_met": "Chưa đạt",
     "in_progress": "Đang thực hiện",
     "no_data": "Chưa có số liệu",
     "no_link": "Chưa có chỉ số để đánh giá",
+    "done": "Hoàn thành",
+    "done_late": "Hoàn thành chậm",
+    "overdue": "Quá hạn",
+    "not_started": "Chưa triển khai",
+    "unknown": "Chưa công bố",
 }
 """Status labels of a target measure."""
 
@@ -46,6 +69,8 @@ class TaskState:
     deadline_end: date | None
     deadline_raw: str
     source_month: str | None  # month whose row gave the state; None when never reported
+    kind: str = "timed"  # key of TASK_KINDS: "timed" | "recurring" | "undated"
+    due: str = "later"  # key of DUE: where the deadline falls against the period
 
     @property
     def status_label(self) -> str:
@@ -69,6 +94,21 @@ class Summary:
     overdue: int = 0
     ongoing: int = 0
     not_due: int = 0
+    # time-bound tasks (with a deadline) apart from recurring ones
+    timed: int = 0
+    recurring: int = 0
+    undated: int = 0
+    timed_due: int = 0  # deadline on or before the window's end
+    timed_due_on_time: int = 0
+    timed_due_late: int = 0
+    timed_overdue: int = 0
+    timed_due_soon: int = 0  # deadline after the cut-off, before the end of the last month
+    timed_due_soon_done: int = 0
+    timed_later: int = 0  # not yet due
+    timed_later_done: int = 0
+    timed_later_in_progress: int = 0
+    timed_later_not_started: int = 0
+    recurring_not_started: int = 0
 
     def to_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -88,6 +128,13 @@ class TargetResult:
     met: bool | None
     status: str  # key of TARGET_LABELS
     stretch_met: bool | None = None
+    numerator: float | None = None  # a ratio's parts ("52/89 TTHC đủ điều kiện")
+    denominator: float | None = None
+    denominator_label: str = ""
+    judged_from: tuple[str, ...] = ()  # the tasks a target without a figure is judged from
+    same_as: tuple[str, ...] = ()  # ids of targets measuring the same, counted once here
+    formula: str = ""  # the link's formula in indicator codes
+    measured: str = ""  # what is counted (the ratio's numerator, the sum's terms)
     link_id: str | None = None
     link_name: str | None = None
     yearly: bool = False

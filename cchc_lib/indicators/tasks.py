@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from datetime import date
 
@@ -31,6 +32,33 @@ def timeliness(task: Task, status: str, completed_on: date | None, period: Perio
     if end is not None and end < period.end:
         return "overdue"
     return "not_due"
+
+
+def task_kind(task: Task) -> str:
+    """ "recurring", "timed" (a deadline to meet) or "undated"."""
+    if task.deadline.ongoing:
+        return "recurring"
+    return "timed" if task.deadline.end is not None else "undated"
+
+
+def month_end(period: Period) -> date:
+    """The last calendar day of the period's last month (30/6 for H1, whatever the rule)."""
+    year, month = int(period.months[-1][:4]), int(period.months[-1][5:])
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def due_class(task: Task, period: Period) -> str:
+    """Where the task's deadline falls against ``period`` (a key of ``DUE``)."""
+    kind = task_kind(task)
+    if kind != "timed":
+        return kind
+    end = task.deadline.end
+    assert end is not None
+    if end <= period.end:
+        return "due"
+    if end <= month_end(period):
+        return "due_soon"
+    return "later"
 
 
 def _latest_rows(months: Sequence[MonthData], last: str) -> dict[str, tuple[str, TaskProgress]]:
@@ -69,6 +97,8 @@ def _task_state(task: Task, row: tuple[str, TaskProgress] | None, period: Period
         deadline_end=task.deadline.end,
         deadline_raw=task.deadline.raw,
         source_month=month,
+        kind=task_kind(task),
+        due=due_class(task, period),
     )
 
 
@@ -86,7 +116,33 @@ def summarize(states: Sequence[TaskState]) -> Summary:
         overdue=sum(s.timeliness == "overdue" for s in states),
         ongoing=sum(s.timeliness == "ongoing" for s in states),
         not_due=sum(s.timeliness == "not_due" for s in states),
+        **_timed_counts(states),
     )
+
+
+def _timed_counts(states: Sequence[TaskState]) -> dict[str, int]:
+    timed = [s for s in states if s.kind == "timed"]
+    due = [s for s in timed if s.due == "due"]
+    soon = [s for s in timed if s.due == "due_soon"]
+    later = [s for s in timed if s.due == "later"]
+    return {
+        "timed": len(timed),
+        "recurring": sum(s.kind == "recurring" for s in states),
+        "undated": sum(s.kind == "undated" for s in states),
+        "timed_due": len(due),
+        "timed_due_on_time": sum(s.status == "done" and s.timeliness == "on_time" for s in due),
+        "timed_due_late": sum(s.status == "done" and s.timeliness == "late" for s in due),
+        "timed_overdue": sum(s.timeliness == "overdue" for s in due),
+        "timed_due_soon": len(soon),
+        "timed_due_soon_done": sum(s.status == "done" for s in soon),
+        "timed_later": len(later),
+        "timed_later_done": sum(s.status == "done" for s in later),
+        "timed_later_in_progress": sum(s.status == "in_progress" for s in later),
+        "timed_later_not_started": sum(s.status == "not_started" for s in later),
+        "recurring_not_started": sum(
+            s.kind == "recurring" and s.status == "not_started" for s in states
+        ),
+    }
 
 
 def tasks_due(plan: Plan, period: Period) -> tuple[Task, ...]:
