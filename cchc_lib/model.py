@@ -180,11 +180,13 @@ class PlanMeta:
     signer_position: str | None
     signer_name: str
     recipients: tuple[str, ...] = ()
+    basis: tuple[str, ...] = ()  # documents the preamble cites ("Kế hoạch số 520/KH-UBND …")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["date"] = iso_date(self.date)
         d["recipients"] = list(self.recipients)
+        d["basis"] = list(self.basis)
         return d
 
 

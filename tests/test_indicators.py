@@ -523,8 +523,9 @@ def test_yearly_target_without_data_before_year_end_is_in_progress():
     p = plan(measures=[m("Phấn đấu tăng 03-05 bậc so với năm 2021.", 3, "rank")])
     t = compute(p, [month("2022-01")], Q1).targets[0]
     assert (t.actual, t.met, t.status_label) == (None, None, "Đang thực hiện")
+    # at year end the year's rank is not published yet (DOMAIN §4): not known, not missing
     t = compute(p, [month("2022-12")], Y).targets[0]
-    assert (t.actual, t.met, t.status_label) == (None, None, "Chưa có số liệu")
+    assert (t.actual, t.met, t.status_label) == (None, None, "Chưa công bố")
 
 
 # --- integration: seed plan, generated or bundled monthly workbooks, CLI ------------

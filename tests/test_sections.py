@@ -1,83 +1,258 @@
-"""Each report section on a tiny context built in code: one fragment, one assertion.
+"""Each rule of the report's wording on tiny contexts built in code (DOMAIN §4).
 
-The figures come from ``tests/fixtures/tiny.py`` (Q1 2022: one task done on time, one done
-late, one recurring, one not yet due; three months of 100 dossiers), never from the bundled
-sample data, so changing that data moves none of these tests.
+The figures come from ``tests/fixtures/tiny.py`` (quý I 2022: a task done on time, one done
+late, one due before 31/3 after the cut-off, one not yet due, one not started, one recurring;
+three months of 100 dossiers), never from the bundled sample data.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 from html import unescape
 
 import pytest
-from tiny import tiny_context
+from tiny import (
+    TASKS,
+    month,
+    plan,
+    row,
+    tiny_context,
+    tiny_months,
+    with_meta,
+)
 
 from cchc_lib.report import sections
+from cchc_lib.report.builder import BODY, Report
+from cchc_lib.report.doc import Paragraph
 
 
 def text_of(fragment: object) -> str:
-    """The words of a section's HTML (tags and extra spaces dropped)."""
+    """The words of a section's HTML (tags, styles and extra spaces dropped)."""
     html = re.sub(r"<style>.*?</style>|<p class=\"draft-mark\">.*?</p>", "", str(fragment))
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture(scope="module")
-def ctx():
-    return tiny_context()
+def report() -> Report:
+    return Report(tiny_context())
 
 
-def test_header(ctx) -> None:
-    assert text_of(sections.header(ctx)).startswith(
+def body_text(report: Report) -> str:
+    return " ".join(text_of(getattr(report, name)()) for name in BODY)
+
+
+# --- the frame ------------------------------------------------------------------
+
+
+def test_header_block_and_subject(report) -> None:
+    assert text_of(report.header()).startswith(
         "UBND TỈNH MẪU SỞ THỬ NGHIỆM Số: /BC-STN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
         "Độc lập - Tự do - Hạnh phúc Mẫu, ngày 14 tháng 3 năm 2022 BÁO CÁO "
         "Kết quả thực hiện công tác cải cách hành chính quý I năm 2022"
     )
 
 
-def test_direction_counts_the_tasks(ctx) -> None:
-    text = text_of(sections.direction(ctx))
-    assert "Kế hoạch có 4 nhiệm vụ: đã hoàn thành 2 (đúng hạn 1, chậm so với kế hoạch 1)" in text
-
-
-def test_results_lists_the_task_done_in_the_period(ctx) -> None:
-    text = text_of(sections.results(ctx))
-    assert (
-        "Rà soát thủ tục hành chính (Văn phòng Sở chủ trì, hoàn thành ngày 10 tháng 3 năm 2022): "
-        "Báo cáo rà soát 12 TTHC" in text
+def test_opening_cites_the_basis_and_the_plan_with_the_data_window() -> None:
+    p = with_meta(
+        plan(TASKS),
+        number="/KH-STN",
+        basis=("Kế hoạch số 520/KH-UBND ngày 24/12/2021 của UBND tỉnh",),
+    )
+    opening = text_of(sections.header(tiny_context(the_plan=p))).split("quý I năm 2022 ", 1)[1]
+    assert opening == (
+        "Thực hiện Kế hoạch số 520/KH-UBND ngày 24/12/2021 của UBND tỉnh và Kế hoạch số "
+        "…/KH-STN ngày 10/01/2022 của Sở Thử Nghiệm về cải cách hành chính (CCHC) năm 2022, "
+        "Sở Thử Nghiệm báo cáo kết quả thực hiện công tác CCHC quý I năm 2022 (số liệu tính "
+        "từ ngày 15/12/2021 đến ngày 14/3/2022) như sau:"
     )
 
 
-def test_assessment_quotes_the_dossiers(ctx) -> None:
-    text = text_of(sections.assessment(ctx))
-    assert "Tiếp nhận 300 hồ sơ TTHC, trong đó 60% tiếp nhận trực tuyến" in text
-
-
-def test_next_period(ctx) -> None:
-    assert "1 nhiệm vụ thực hiện thường xuyên" in text_of(sections.next_period(ctx))
-
-
-def test_proposals_close_the_body(ctx) -> None:
-    assert text_of(sections.proposals(ctx)).endswith(
-        "Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính quý I năm 2022 "
-        "của Sở Thử Nghiệm./."
-    )
-
-
-def test_signature(ctx) -> None:
-    assert text_of(sections.signature(ctx)) == (
+def test_signature_and_default_recipients(report) -> None:
+    assert text_of(report.signature()) == (
         "Nơi nhận: - UBND tỉnh; - Sở Nội vụ; - Lưu: VT. GIÁM ĐỐC Trần Văn Mẫu"
     )
+    own = sections.signature(tiny_context(recipients=()))
+    assert text_of(own).startswith("Nơi nhận: - UBND tỉnh Mẫu; - Sở Nội vụ; - Lưu: VT.")
 
 
-def test_appendix_tasks_row(ctx) -> None:
-    text = text_of(sections.appendix_tasks(ctx))
+# --- figures framed honestly ------------------------------------------------------
+
+
+def test_headline_counts_time_bound_tasks_apart_from_recurring_ones(report) -> None:
+    text = text_of(report.direction())
     assert (
-        "II.1.1 Rà soát thủ tục hành chính Văn phòng Sở Tháng 02 Hoàn thành 100 10/3/2022 "
-        "Báo cáo rà soát 12 TTHC Hoàn thành chậm so với kế hoạch" in text
+        "Tính đến ngày 14/3/2022, trong 05 nhiệm vụ có thời hạn, có 02 nhiệm vụ đã đến hạn "
+        "(đúng hạn 01, chậm 01); 01 nhiệm vụ đến hạn trước ngày 31/3/2022; 02 nhiệm vụ chưa "
+        "đến hạn (đang thực hiện 01, chưa triển khai 01). 01 nhiệm vụ thường xuyên được triển "
+        "khai theo kế hoạch." in text
+    )
+    assert "%" not in text.split("3. Kết quả thực hiện")[1].split("Lĩnh vực")[0]
+
+
+def test_annual_headline() -> None:
+    dec = month(
+        "2022-12",
+        [
+            row("I.1.1", "done", date(2022, 1, 18), 100),
+            row("I.2.1", "in_progress", None, 90),
+            row("I.3.1", "done", date(2022, 9, 20), 100),
+            row("II.1.1", "done", date(2022, 3, 10), 100),
+            row("II.2.1", "done", date(2022, 9, 1), 100),
+            row("II.3.1", "done", date(2022, 3, 30), 100),
+        ],
+    )
+    text = text_of(sections.direction(tiny_context("2022-Y", (*tiny_months(), dec))))
+    assert (
+        "Năm 2022, đã hoàn thành 05/05 nhiệm vụ có thời hạn (04 đúng hạn, 01 chậm); 01 nhiệm "
+        "vụ thường xuyên được triển khai trong năm." in text
     )
 
 
-def test_appendix_statistics_row(ctx) -> None:
-    text = text_of(sections.appendix_statistics(ctx))
-    assert "10 Số hồ sơ tiếp nhận hồ sơ 300 — —" in text
+def test_not_started_is_its_own_column(report) -> None:
+    table = next(b for b in report.direction().blocks if getattr(b, "name", "") == "by-area")
+    labels = [c.runs[0].text for c in table.header[1].cells]
+    assert labels[-2:] == ["Đang thực hiện (chưa đến hạn)", "Chưa triển khai (chưa đến hạn)"]
+    total = [c.runs[0].text for c in table.body[-1].cells]
+    assert total == ["Tổng cộng", "6", "1", "5", "1", "1", "0", "2", "1"]
+
+
+def test_a_task_due_after_the_cut_off_is_listed_as_due_before_the_month_end(report) -> None:
+    text = text_of(report.results())
+    assert (
+        "Nhiệm vụ đến hạn trước ngày 31/3/2022: - Công bố danh mục TTHC được tiếp nhận trực "
+        "tuyến (Văn phòng Sở chủ trì; thời hạn: quý I): đạt 50%." in text
+    )
+
+
+def test_a_late_completion_is_said_to_be_late(report) -> None:
+    assert "hoàn thành ngày 10/3/2022, chậm so với thời hạn (tháng 02)" in text_of(report.results())
+
+
+def test_zero_counts_said_as_a_person_would(report) -> None:
+    assert (
+        "Trong quý I năm 2022, Sở chưa tổ chức kiểm tra công tác CCHC tại các phòng, đơn vị "
+        "(kế hoạch: ít nhất 02 phòng, đơn vị, dự kiến quý III)" in text_of(report.direction())
+    )
+
+
+def test_ratio_targets_state_their_denominator(report) -> None:
+    assert (
+        "- Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98% hồ sơ: đạt (294/300 hồ sơ đã giải quyết, 98%; "
+        "kế hoạch: ít nhất 98%)." in text_of(report.results())
+    )
+    stats = text_of(report.appendix_statistics())
+    assert "294/300 hồ sơ đã giải quyết (98%) Đạt" in stats
+
+
+# --- the words ---------------------------------------------------------------------
+
+
+FORBIDDEN = (
+    "thư mục dữ liệu",
+    "theo số liệu báo cáo",
+    "Chưa có chỉ số",
+    "không có đề xuất",
+    "Tối thiểu 100%",
+    "phần mềm lập",
+    ".xlsx",
+)
+
+
+def test_no_software_words_no_internal_ids_in_the_body(report) -> None:
+    text = body_text(report)
+    for phrase in FORBIDDEN:
+        assert phrase not in text, phrase
+    assert not re.search(r"\b[IVX]+\.\d+\.\d+", text)
+
+
+def test_abbreviations_spelled_out_at_first_use(report) -> None:
+    text = body_text(report)
+    first = text.index("thủ tục hành chính (TTHC)")
+    assert "TTHC" not in text[:first]
+    assert text.count("(TTHC)") == 1 and text.count("(CCHC)") == 1
+
+
+def test_task_names_are_never_clipped(report) -> None:
+    text = body_text(report)
+    assert "…" not in text.replace("…/", "")
+
+
+def test_annual_section_iv_is_about_next_year() -> None:
+    ctx = tiny_context("2022-Y")
+    assert text_of(sections.next_period(ctx)).startswith("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2023")
+    assert "Kế hoạch CCHC năm 2023" in text_of(sections.next_period(ctx))
+    assert text_of(sections.next_period(tiny_context())).startswith(
+        "IV. NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM QUÝ II NĂM 2022"
+    )
+
+
+def test_next_period_draft_names_the_task_due_before_the_month_end(report) -> None:
+    assert (
+        "- Hoàn thành trước ngày 31/3/2022 nhiệm vụ “Công bố danh mục TTHC được tiếp nhận trực "
+        "tuyến”." in text_of(report.next_period())
+    )
+
+
+def test_drafted_proposals_name_their_addressee(report) -> None:
+    text = text_of(report.proposals())
+    assert "- Đề nghị UBND tỉnh Mẫu, Sở Nội vụ tiếp tục tổ chức tập huấn" in text
+    assert "cấp có thẩm quyền" not in text
+    assert text.endswith(
+        "Trên đây là báo cáo kết quả thực hiện công tác CCHC quý I năm 2022 của Sở Thử Nghiệm./."
+    )
+
+
+# --- the analyst's text, drafts and marks -----------------------------------------
+
+
+NARRATIVE = {
+    "uu_diem": "Ưu điểm do chuyên viên viết.",
+    "ton_tai": "Tồn tại do chuyên viên viết.",
+    "nguyen_nhan": "Nguyên nhân do chuyên viên viết.",
+    "nhiem_vu_ky_toi": "Nhiệm vụ do chuyên viên viết.",
+    "de_xuat": "Đề xuất do chuyên viên viết.",
+}
+
+
+def _with_narrative(month_label: str) -> Report:
+    months = [
+        replace(m, narrative=tuple(NARRATIVE.items())) if m.month == month_label else m
+        for m in tiny_months()
+    ]
+    return Report(tiny_context(months=tuple(months)))
+
+
+def test_the_narrative_of_the_last_month_is_used() -> None:
+    text = body_text(_with_narrative("2022-03"))
+    for words in NARRATIVE.values():
+        assert words in text
+
+
+def test_an_empty_last_month_gives_drafts_never_an_earlier_months_text() -> None:
+    report = _with_narrative("2022-02")  # February wrote it, March is empty
+    text = body_text(report)
+    for words in NARRATIVE.values():
+        assert words not in text
+    for name in ("assessment", "next_period", "proposals"):
+        generated = [
+            b for b in getattr(report, name)().blocks if isinstance(b, Paragraph) and b.generated
+        ]
+        assert generated, name
+
+
+def test_draft_marks_on_and_off() -> None:
+    draft = str(sections.header(tiny_context()))
+    final = str(sections.header(tiny_context(draft=False)))
+    assert "DỰ THẢO" in draft and "p.generated" in draft
+    assert "DỰ THẢO" not in final and "generated" not in final
+
+
+def test_appendix_tasks_numbers_rows_as_the_plan_does(report) -> None:
+    text = text_of(report.appendix_tasks())
+    assert (
+        "1 Rà soát thủ tục hành chính Văn phòng Sở Tháng 02 Hoàn thành chậm 10/3/2022 "
+        "Báo cáo rà soát 12 TTHC" in text
+    )
+    assert "II.1.1" not in text

@@ -69,7 +69,9 @@ def _linked(
         # judged at year end; before that, progress on the year to date — unless already met
         return TargetResult(**base, **info, actual=actual, met=None, status="in_progress")
     if actual is None:
-        return TargetResult(**base, **info, actual=None, met=None, status="no_data")
+        # a rank is published the year after (DOMAIN §4): not known, rather than missing
+        status = "unknown" if measure.unit == "rank" else "no_data"
+        return TargetResult(**base, **info, actual=None, met=None, status=status)
     stretch = measure.stretch
     stretch_met = _meets(actual, measure.comparator, stretch) if stretch is not None else None
     status = "met" if met else "not_met"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cchc_lib.errors import PlanFormatError
 from cchc_lib.model import Area, Plan, PlanMeta, Solution, SubArea, Target, Task
+from cchc_lib.plan.basis import cited_documents
 from cchc_lib.plan.body import BodyParse, parse_body
 from cchc_lib.plan.budget import parse_budget
 from cchc_lib.plan.deadline import parse_deadline
@@ -114,7 +115,21 @@ def _meta(doc: RawDocument, body: BodyParse, year: int, warnings: list[str]) -> 
         signer_position=body.signer_position,
         signer_name=body.signer_name,
         recipients=tuple(body.recipients),
+        basis=cited_documents(_preamble(doc)),
     )
+
+
+_FIRST_SECTION = re.compile(r"^\**\s*I\s*[.:]\s")
+
+
+def _preamble(doc: RawDocument) -> str:
+    """The text between the title and section I, where a plan cites what it implements."""
+    lines = []
+    for _, text in doc.paragraphs:
+        if _FIRST_SECTION.match(text):
+            break
+        lines.append(text)
+    return " ".join(lines)
 
 
 def _sub_short(sub: str | None) -> str | None:

@@ -2,56 +2,98 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from cchc_lib.report import sections
 from cchc_lib.report.context import ReportContext, load_context
-from cchc_lib.report.doc import Fragment
+from cchc_lib.report.doc import Fragment, Paragraph, Run
 from cchc_lib.report.parameters import ReportParameters
+from cchc_lib.report.sections import ORDER
+from cchc_lib.report.words import report_config
 
 __all__ = ["Fragment", "Report", "ReportParameters", "build_report"]
+
+
+BODY = ORDER[: ORDER.index("signature") + 1]
+
+
+def expand_abbreviations(fragments: list[Fragment]) -> list[Fragment]:
+    """Spell each abbreviation out at its first use in the body's paragraphs ("hồ sơ TTHC" ->
+    "hồ sơ thủ tục hành chính (TTHC)"); where the text already does so, leave it."""
+    pending = dict(report_config().get("abbreviations", {}))
+    out = []
+    for frag in fragments:
+        blocks = []
+        for block in frag.blocks:
+            if isinstance(block, Paragraph) and pending:
+                block = replace(block, runs=tuple(_expand_run(r, pending) for r in block.runs))
+            blocks.append(block)
+        out.append(Fragment(tuple(blocks)))
+    return out
+
+
+def _expand_run(run: Run, pending: dict[str, str]) -> Run:
+    text = run.text
+    for abbr, full in list(pending.items()):
+        m = re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text)
+        if m is None:
+            continue
+        del pending[abbr]
+        if text[: m.start()].endswith("("):
+            continue  # already spelled out: "cải cách hành chính (CCHC)"
+        text = text[: m.start()] + f"{full} ({abbr})" + text[m.end() :]
+    return replace(run, text=text) if text != run.text else run
 
 
 @dataclass(frozen=True)
 class Report:
     """A loaded report; each method returns one section as a :class:`Fragment` (shown as
-    HTML in the notebook, kept as blocks for the Word file)."""
+    HTML in the notebook, kept as blocks for the Word file). The sections are built once,
+    together, so that the body spells abbreviations out at their first use."""
 
     ctx: ReportContext
 
+    @cached_property
+    def _fragments(self) -> dict[str, Fragment]:
+        body = expand_abbreviations([getattr(sections, n)(self.ctx) for n in BODY])
+        rest = {n: getattr(sections, n)(self.ctx) for n in ORDER if n not in BODY}
+        return dict(zip(BODY, body, strict=True)) | rest
+
     def header(self) -> Fragment:
-        return sections.header(self.ctx)
+        return self._fragments["header"]
 
     def direction(self) -> Fragment:
-        return sections.direction(self.ctx)
+        return self._fragments["direction"]
 
     def results(self) -> Fragment:
-        return sections.results(self.ctx)
+        return self._fragments["results"]
 
     def assessment(self) -> Fragment:
-        return sections.assessment(self.ctx)
+        return self._fragments["assessment"]
 
     def next_period(self) -> Fragment:
-        return sections.next_period(self.ctx)
+        return self._fragments["next_period"]
 
     def proposals(self) -> Fragment:
-        return sections.proposals(self.ctx)
+        return self._fragments["proposals"]
 
     def signature(self) -> Fragment:
-        return sections.signature(self.ctx)
+        return self._fragments["signature"]
 
     def appendix_tasks(self) -> Fragment:
-        return sections.appendix_tasks(self.ctx)
+        return self._fragments["appendix_tasks"]
 
     def appendix_statistics(self) -> Fragment:
-        return sections.appendix_statistics(self.ctx)
+        return self._fragments["appendix_statistics"]
 
     def all_sections(self) -> Fragment:
         """The whole document in order (what the notebook shows cell by cell)."""
         out = Fragment()
-        for name in sections.ORDER:
-            out = out + getattr(self, name)()
+        for name in ORDER:
+            out = out + self._fragments[name]
         return out
 
 

@@ -6,7 +6,7 @@ import io
 from functools import lru_cache
 from importlib import resources
 
-from cchc_lib.fmt import fmt_int, fmt_pct
+from cchc_lib.fmt import fmt_pct
 from cchc_lib.indicators import Results
 
 GREYS = ("#1a1a1a", "#6e6e6e", "#a8a8a8", "#d4d4d4", "#ffffff")
@@ -124,8 +124,11 @@ def task_status_by_area(results: Results, area_label) -> Chart:
     return _render(fig)
 
 
-def dossiers(results: Results) -> Chart | None:
-    """Monthly dossiers received (online, by post, in person) and the on-time rate."""
+def dossiers(results: Results, rule: str = "official") -> Chart | None:
+    """Monthly dossiers received (online, by post, in person) and the on-time rate.
+
+    The months are reporting months: under the official rule "tháng 3" runs 15/2–14/3, which
+    the axis says. All text is at least 9 pt at the printed size (16 cm wide)."""
     points = [p for p in results.series if p.present]
     if not points:
         return None
@@ -161,8 +164,16 @@ def dossiers(results: Results) -> Chart | None:
         label="Trực tiếp",
         width=0.6,
     )
-    ax.set_xticks(x, [_month_label(p.month) for p in points])
-    ax.set_ylabel("Số hồ sơ tiếp nhận")
+    ax.set_xticks(x, [f"T{int(p.month[5:])}" for p in points], fontsize=10)
+    ax.tick_params(axis="y", labelsize=10)
+    ax.set_ylim(0, max(total) * 1.45 if any(total) else 1)  # room above the bars for the rate
+    ax.set_xlabel(
+        "Tháng báo cáo (số liệu từ ngày 15 tháng trước đến ngày 14 của tháng)"
+        if rule == "official"
+        else "Tháng",
+        fontsize=10,
+    )
+    ax.set_ylabel("Số hồ sơ tiếp nhận", fontsize=10)
     ax2 = ax.twinx()
     ax2.spines["right"].set_visible(True)
     if any(r is not None for r in rates):
@@ -175,68 +186,30 @@ def dossiers(results: Results) -> Chart | None:
             label="Tỷ lệ giải quyết đúng hạn (%)",
         )
         for xi, r in zip(x, rates, strict=True):
-            if r is not None:
+            if r is not None and len(points) <= 6:  # twelve labels would collide
                 ax2.annotate(
                     fmt_pct(r),
                     (xi, r),
                     textcoords="offset points",
                     xytext=(0, 6),
                     ha="center",
-                    fontsize=8,
+                    fontsize=10,
                 )
-    ax2.set_ylim(0, 110)
-    ax2.set_ylabel("Tỷ lệ đúng hạn (%)")
+    ax2.set_ylim(0, 115)
+    ax2.tick_params(axis="y", labelsize=10)
+    ax2.set_ylabel("Tỷ lệ đúng hạn (%)", fontsize=10)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(
         h1 + h2,
         l1 + l2,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.12),
+        bbox_to_anchor=(0.5, -0.2),
         ncol=2,
         frameon=False,
-        fontsize=9,
+        fontsize=10,
     )
     return _render(fig)
 
 
-def online_share(results: Results) -> Chart | None:
-    """Dossiers of the period by channel, as one horizontal 100% bar with figures."""
-    v = dict(results.indicators)
-    total = v.get("hs_tiep_nhan")
-    if not total:
-        return None
-    online = v.get("hs_truc_tuyen") or 0
-    post = v.get("hs_bcci") or 0
-    direct = max(total - online - post, 0)
-    plt = _plt()
-    fig, ax = plt.subplots((6.3, 1.25))
-    left = 0.0
-    for (name, value), colour, hatch in zip(
-        (("Trực tuyến", online), ("Bưu chính công ích", post), ("Trực tiếp", direct)),
-        (GREYS[0], GREYS[2], GREYS[3]),
-        ("", "//", ""),
-        strict=True,
-    ):
-        share = 100 * value / total
-        ax.barh(
-            [0],
-            [share],
-            left=left,
-            color=colour,
-            hatch=hatch,
-            edgecolor="#1a1a1a",
-            linewidth=0.6,
-            height=0.5,
-            label=f"{name}: {fmt_int(value)} ({fmt_pct(share)})",
-        )
-        left += share
-    ax.set_xlim(0, 100)
-    ax.set_yticks([])
-    ax.set_xlabel("Tỷ lệ hồ sơ theo hình thức tiếp nhận (%)")
-    ax.spines["left"].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6), ncol=3, frameon=False, fontsize=10)
-    return _render(fig)
-
-
-CHARTS = {"dossiers": dossiers, "online_share": online_share}
+CHARTS = {"dossiers": dossiers}

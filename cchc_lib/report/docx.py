@@ -334,8 +334,10 @@ class _Writer:
             if head
             else ("<w:trPr><w:cantSplit/></w:trPr>")
         )
-        for row in rows:
+        for k, row in enumerate(rows):
             out.append(f"<w:tr>{trpr}")
+            # keep an area row with the row below it, and the last two rows together
+            keep = not head and (row.kind == "group" or k == len(rows) - 2)
             col = 0
             cells = list(row.cells)
             while col < len(widths) and (cells or col in pending):
@@ -350,7 +352,7 @@ class _Writer:
                 if cell.rowspan > 1:
                     for c in range(col, col + span):
                         pending[c] = cell.rowspan - 1
-                out.append(self._cell(cell, widths, col, span, merge, size, head, row.kind))
+                out.append(self._cell(cell, widths, col, span, merge, size, head, row.kind, keep))
                 col += span
             out.append("</w:tr>")
         return out
@@ -365,6 +367,7 @@ class _Writer:
         size: float,
         head: bool,
         kind: str,
+        keep: bool = False,
     ) -> str:
         tcpr = f'<w:tcW w:w="{sum(widths[col : col + span])}" w:type="dxa"/>'
         if span > 1:
@@ -373,7 +376,7 @@ class _Writer:
             tcpr += f'<w:vMerge w:val="{merge}"/>'
         tcpr += f'<w:vAlign w:val="{"center" if head else "top"}"/>'
         style = _attr(self.ids["CCHC Cell Head" if head else "CCHC Cell"])
-        ppr = f'<w:pStyle w:val="{style}"/>'
+        ppr = f'<w:pStyle w:val="{style}"/>' + ("<w:keepNext/>" if keep else "")
         if cell is not None and not head and cell.align != "left":
             ppr += f'<w:jc w:val="{"right" if cell.align == "right" else "center"}"/>'
         emphasis = kind in ("group", "total")

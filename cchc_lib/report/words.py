@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 
@@ -56,7 +58,7 @@ def sentence_case(title: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-COMPARATOR_WORDS = {">=": "Tối thiểu", "<=": "Tối đa", "=": ""}
+COMPARATOR_WORDS = {">=": "Ít nhất", "<=": "Không quá", "=": ""}
 
 
 def _quantity(value: float | None, unit: str) -> str:
@@ -64,20 +66,28 @@ def _quantity(value: float | None, unit: str) -> str:
         return ""
     if unit == "%":
         return fmt_pct(value)
-    if unit == "rank":
-        return f"{fmt_number(value, 0)} bậc"
-    return fmt_number(value, 1)
+    if float(value).is_integer():
+        n = int(value)
+        text = f"{n:02d}" if 0 < n < 10 else fmt_int(n)
+    else:
+        text = fmt_number(value, 1)
+    return f"{text} bậc" if unit == "rank" else text
 
 
 def plan_value(t: TargetResult) -> str:
-    """ "Tối thiểu 50%", "Tối thiểu 1 (phấn đấu 2)", "Tăng tối thiểu 3 bậc (phấn đấu 5 bậc)"."""
+    """The plan's level: "100%", "Ít nhất 50%", "Ít nhất 01, phấn đấu 02",
+    "Tăng ít nhất 03 bậc, phấn đấu 05 bậc"."""
+    if t.unit == "%" and t.threshold >= 100 and t.comparator in (">=", "="):
+        return "100%"
+    if t.unit == "rank" and t.comparator == "<=":
+        return f"Trong nhóm {_quantity(t.threshold, 'count')} đơn vị dẫn đầu"
     head = COMPARATOR_WORDS.get(t.comparator, t.comparator)
     text = f"{head} {_quantity(t.threshold, t.unit)}".strip()
     if t.unit == "rank":
         text = "Tăng " + text[:1].lower() + text[1:]
     if t.stretch is not None:
-        text += f" (phấn đấu {_quantity(t.stretch, t.unit)})"
-    return text
+        text += f", phấn đấu {_quantity(t.stretch, t.unit)}"
+    return text[:1].upper() + text[1:]
 
 
 def actual_value(t: TargetResult) -> str:
@@ -110,3 +120,103 @@ def gap_text(t: TargetResult) -> str:
 def clip(text: str, width: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# --- prose ------------------------------------------------------------------------
+
+
+def date_text(d: date) -> str:
+    """A date in running text, the decree's way: "19/01/2022", "14/6/2022", "02/9/2022".
+
+    >>> date_text(date(2022, 1, 19)), date_text(date(2022, 6, 14)), date_text(date(2022, 9, 2))
+    ('19/01/2022', '14/6/2022', '02/9/2022')
+    """
+    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return f"{d.day:02d}/{month}/{d.year}"
+
+
+def on(d: date) -> str:
+    """ "ngày 19/01/2022"."""
+    return f"ngày {date_text(d)}"
+
+
+def count(n: float | int) -> str:
+    """A count in prose: 1–9 with a leading zero, as officials write ("03 chậm").
+
+    >>> count(3), count(14), count(1234)
+    ('03', '14', '1.234')
+    """
+    value = int(n)
+    return f"{value:02d}" if 0 < value < 10 else fmt_int(value)
+
+
+def self_name(agency: str) -> str:
+    """How the agency names itself in its own report: "Sở", "UBND huyện", or its name."""
+    f = fold(agency)
+    for entry in report_config().get("self_names", []):
+        if f.startswith(fold(entry["starts"])):
+            return str(entry["name"])
+    return agency
+
+
+def addressees(agency: str) -> dict[str, str]:
+    """The offices a proposal of this kind of agency goes to (home affairs, finance, digital)."""
+    f = fold(agency)
+    for entry in report_config().get("addressees", []):
+        if f.startswith(fold(entry["starts"])):
+            return {k: str(v) for k, v in entry.items() if k != "starts"}
+    return {}
+
+
+def capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """A task name put inside a sentence: its first letter lower case unless an acronym."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+_STATUS_WORDS = re.compile(
+    r"^\s*(?:đã hoàn thành|hoàn thành|đang thực hiện|đang triển khai|triển khai thường xuyên"
+    r"|thực hiện thường xuyên|chưa triển khai)\s*[:;,.-]\s*",
+    re.IGNORECASE,
+)
+_ONLY_PROGRESS = re.compile(r"^(?:đã thực hiện )?(?:khoảng )?\d+(?:[.,]\d+)?\s*%[^.;]*[.;]?$", re.I)
+
+
+def result_text(text: str) -> str:
+    """A unit's "Kết quả, sản phẩm" as the report quotes it: without a leading status word
+    ("Đã hoàn thành: …"), and empty when it only repeats a percentage."""
+    out = " ".join(text.split())
+    while True:
+        stripped = _STATUS_WORDS.sub("", out, count=1)
+        if stripped == out:
+            break
+        out = stripped
+    out = out.strip(" .;")
+    if not out or _ONLY_PROGRESS.match(out):
+        return ""
+    return out[:1].upper() + out[1:]
+
+
+def first_sentence(text: str, limit: int = 300) -> str:
+    """The text up to its first full stop; longer ones cut at a word, never mid-word."""
+    text = " ".join(text.split())
+    m = re.search(r"(?<=[^\d])[.;](\s|$)", text)
+    if m and m.start() < limit:
+        return text[: m.start()].strip()
+    if len(text) <= limit:
+        return text.rstrip(" .;")
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;") + "…"
+
+
+def join_items(items: list[str]) -> str:
+    """ "a", "a và b", "a, b và c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]

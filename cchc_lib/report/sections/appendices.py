@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from cchc_lib.catalog import load_catalog
 from cchc_lib.fmt import fmt_date, fmt_number, fmt_pct
-from cchc_lib.indicators import RATES, STATUSES, TIMELINESS, compare
+from cchc_lib.indicators import RATES, TaskState, compare
+from cchc_lib.indicators.results import Results
 from cchc_lib.report.context import ReportContext
 from cchc_lib.report.doc import Block, Cell, Fragment, Paragraph, Row, SectionBreak
 from cchc_lib.report.sections.common import (
@@ -15,9 +16,10 @@ from cchc_lib.report.sections.common import (
     lead_of,
     table,
     targets_table,
+    term,
     value_text,
 )
-from cchc_lib.report.words import clip, sentence_case
+from cchc_lib.report.words import capitalize, first_sentence, result_text, sentence_case
 
 
 def _appendix_head(ctx: ReportContext, label: str, title: str, orientation: str) -> list[Block]:
@@ -32,43 +34,73 @@ def _appendix_head(ctx: ReportContext, label: str, title: str, orientation: str)
     ]
 
 
-def appendix_tasks(ctx: ReportContext) -> Fragment:
-    """Phụ lục I: every task of the plan with its state at the period end, by area."""
-    r = ctx.results
-    by_area: dict[str, list[Row]] = {}
-    for s in r.tasks:
-        task = ctx.plan.task(s.task_id)
-        status = STATUSES.get(s.status, s.status) if s.source_month else "Chưa báo cáo"
-        cells = (
-            Cell.of(s.task_id),
-            Cell.of(task.task),
+def _progress_cell(s: TaskState) -> str:
+    text = term(s)
+    if (
+        s.status == "in_progress"
+        and s.kind == "timed"
+        and s.percent is not None
+        and s.percent < 100
+    ):
+        text += f" ({fmt_number(s.percent, 0)}%)"
+    elif s.timeliness == "overdue" and s.percent:
+        text += f" (đạt {fmt_number(s.percent, 0)}%)"
+    return text
+
+
+def _task_row(ctx: ReportContext, s: TaskState, number: str) -> Row:
+    task = ctx.plan.task(s.task_id)
+    result = result_text(s.result)
+    return Row(
+        (
+            Cell.of(number, align="center"),
+            Cell.of(task.task.strip()),
             Cell.of(lead_of(task)),
             Cell.of(task.deadline.raw),
-            Cell.of(status),
-            Cell.of(fmt_number(s.percent, 0) if s.percent is not None else "", align="right"),
+            Cell.of(_progress_cell(s)),
             Cell.of(fmt_date(s.completed_on) if s.completed_on else "", align="center"),
-            Cell.of(clip(s.result, 260)),
-            Cell.of(TIMELINESS.get(s.timeliness, s.timeliness)),
+            Cell.of(first_sentence(result, 260) if result else ""),
         )
-        by_area.setdefault(s.area, []).append(Row(cells))
+    )
+
+
+def appendix_tasks(ctx: ReportContext) -> Fragment:
+    """Phụ lục I: every task of the plan with its state at the period end, by area, numbered
+    as the plan numbers them."""
+    states = {s.task_id: s for s in ctx.results.tasks}
     rows: list[Row] = []
     for a in ctx.plan.areas:
-        rows.append(Row((Cell.of(f"{a.code}. {sentence_case(a.title)}", colspan=9),), "group"))
-        rows += by_area.get(a.code, [])
+        rows.append(
+            Row(
+                (Cell.of(a.code, align="center"), Cell.of(sentence_case(a.title), colspan=6)),
+                "group",
+            )
+        )
+        subs = {s.code: s.title for s in a.subareas}
+        current_sub, current_row = None, None
+        for task in (t for t in ctx.plan.tasks if t.area == a.code):
+            if task.subarea != current_sub and task.subarea:
+                current_sub = task.subarea
+                title = sentence_case(subs.get(task.subarea, ""))
+                rows.append(
+                    Row((Cell.of(task.subarea, align="center"), Cell.of(title, colspan=6)), "group")
+                )
+            key = (task.subarea, task.row)
+            number = str(task.row) if key != current_row else ""
+            current_row = key
+            rows.append(_task_row(ctx, states[task.id], number))
     header = head_row(
-        "Mã",
+        "TT",
         "Nhiệm vụ",
         "Chủ trì",
         "Thời hạn (theo Kế hoạch)",
-        "Trạng thái",
-        "Tỷ lệ (%)",
+        "Tình hình thực hiện",
         "Ngày hoàn thành",
         "Kết quả, sản phẩm",
-        "Tiến độ",
     )
     title = f"TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH {ctx.period.label.upper()}"
     blocks = _appendix_head(ctx, "Phụ lục I", title, "landscape")
-    blocks.append(table((6, 24, 10, 9, 9, 5, 8, 16, 10), (header,), rows, "appendix-tasks", 10.5))
+    blocks.append(table((5, 31, 12, 11, 12, 9, 20), (header,), rows, "appendix-tasks", 10.5))
     return Fragment(tuple(blocks))
 
 
@@ -79,61 +111,80 @@ def _change(value: float | None, pct: bool = False) -> str:
     return f"{sign}{fmt_number(abs(value), 1)}{' điểm %' if pct else ''}"
 
 
-def _statistics_rows(ctx: ReportContext) -> list[Row]:
+def _columns(ctx: ReportContext) -> list[tuple[str, Results]]:
+    """The periods compared with this one, when their data is there."""
+    out = []
+    if ctx.previous is not None:
+        out.append((capitalize(ctx.previous.period.label), ctx.previous))
+    last = getattr(ctx, "last_year", None)
+    if last is not None and (ctx.previous is None or last.period != ctx.previous.period):
+        out.append((f"Cùng kỳ năm {last.period.year}", last))
+    return out
+
+
+def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Results]]) -> list[Row]:
     catalog = load_catalog()
-    by_code = {row.code: row for row in compare(ctx.results, ctx.previous)}
+    current = {row.code: row for row in compare(ctx.results, None)}
+    other = [{row.code: row for row in compare(ctx.results, res)} for _, res in others]
+    width = 4 + 2 * len(others)
     out: list[Row] = []
     stt = 0
 
-    def add(name: str, unit: str, current: str, previous: str, change: str) -> None:
+    def add(code: str, name: str, unit: str, pct: bool) -> None:
         nonlocal stt
         stt += 1
-        cells: tuple[Cell, ...] = (
+        show = (lambda v: fmt_pct(v) or "—") if pct else (lambda v: value_text(code, v))
+        cells: list[Cell] = [
             Cell.of(str(stt), align="center"),
             Cell.of(name),
             Cell.of(unit, align="center"),
-        )
-        cells += tuple(Cell.of(v, align="right") for v in (current, previous, change))
-        out.append(Row(cells))
+            Cell.of(show(current[code].current), align="right"),
+        ]
+        for rows in other:
+            cells.append(Cell.of(show(rows[code].previous), align="right"))
+            cells.append(Cell.of(_change(rows[code].change, pct), align="right"))
+        out.append(Row(tuple(cells)))
 
     for group, name in catalog.groups:
-        out.append(Row((Cell.of(name, colspan=6),), "group"))
-        for ind in catalog.indicators:
-            if ind.group == group and ind.code in by_code:
-                row = by_code[ind.code]
-                previous = value_text(ind.code, row.previous) if ctx.previous else "—"
-                current = value_text(ind.code, row.current)
-                add(ind.name, ind.unit_label, current, previous, _change(row.change))
-    rates = [(code, name) for code, (name, _, _) in RATES.items() if code in by_code]
+        codes = [i.code for i in catalog.indicators if i.group == group and i.code in current]
+        if codes:
+            out.append(Row((Cell.of(name, colspan=width),), "group"))
+        for code in codes:
+            add(code, catalog[code].name, catalog[code].unit_label, catalog[code].unit == "%")
+    rates = [(code, name) for code, (name, _, _) in RATES.items() if code in current]
     if rates:
-        out.append(Row((Cell.of("Tỷ lệ", colspan=6),), "group"))
+        out.append(Row((Cell.of("Tỷ lệ", colspan=width),), "group"))
         for code, name in rates:
-            rate = by_code[code]
-            previous = (fmt_pct(rate.previous) or "—") if ctx.previous else "—"
-            add(name, "%", fmt_pct(rate.current) or "—", previous, _change(rate.change, True))
+            add(code, name, "%", True)
     return out
 
 
 def appendix_statistics(ctx: ReportContext) -> Fragment:
-    """Phụ lục II: each indicator this period vs the previous one; every target, plan vs actual."""
-    prev = ctx.period.previous
-    current_label = ctx.period.label[:1].upper() + ctx.period.label[1:]
-    previous_label = prev.label[:1].upper() + prev.label[1:]
-    header = head_row(
-        "STT", "Chỉ số", "Đơn vị tính", current_label, previous_label, "Tăng (+), giảm (−)"
+    """Phụ lục II: the figures of the period (and of the periods compared), every target."""
+    others = _columns(ctx)
+    first = Row(
+        (
+            Cell.of("STT", rowspan=2 if others else 1, align="center"),
+            Cell.of("Chỉ số", rowspan=2 if others else 1, align="center"),
+            Cell.of("Đơn vị tính", rowspan=2 if others else 1, align="center"),
+            Cell.of(capitalize(ctx.period.label), rowspan=2 if others else 1, align="center"),
+            *(Cell.of(label, colspan=2, align="center") for label, _ in others),
+        )
     )
+    header = [first]
+    if others:
+        header.append(head_row(*(x for _ in others for x in ("Số liệu", "Tăng (+), giảm (−)"))))
+    widths = (7, 45, 12, 12) + (12, 12) * len(others)
     title = f"SỐ LIỆU THỐNG KÊ CẢI CÁCH HÀNH CHÍNH {ctx.period.label.upper()}"
     blocks = _appendix_head(ctx, "Phụ lục II", title, "portrait")
     blocks += [
         caption("1. Số liệu thống kê"),
-        table((8, 44, 12, 12, 12, 12), (header,), _statistics_rows(ctx), "appendix-stats"),
+        table(
+            widths, header, _statistics_rows(ctx, others), "appendix-stats", 11 if others else 12
+        ),
     ]
-    if ctx.previous is None:
-        note = (
-            " ".join(ctx.notes)
-            if ctx.notes
-            else f"không có số liệu {prev.label} nên chưa so sánh được với kỳ trước."
-        )
+    if not others:
+        note = f"Chưa có số liệu {ctx.period.previous.label} để so sánh."
         blocks.append(Paragraph.of(f"Ghi chú: {note}", style="note"))
     blocks += [
         caption("2. Kết quả thực hiện các chỉ tiêu của Kế hoạch"),

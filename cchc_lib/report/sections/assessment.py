@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cchc_lib.fmt import fmt_int
 from cchc_lib.report.context import ReportContext
 from cchc_lib.report.doc import Block, Fragment, Heading
 from cchc_lib.report.draft import (
@@ -14,7 +13,9 @@ from cchc_lib.report.draft import (
     narrative_text,
     overdue_lines,
 )
-from cchc_lib.report.sections.common import body, item, paragraphs, targets_table, task_item
+from cchc_lib.report.sections.common import body, item, name_of, paragraphs, progress_words
+from cchc_lib.report.sections.direction import headline
+from cchc_lib.report.words import count, join_items, self_name
 
 
 def _part(ctx: ReportContext, key: str, draft: Callable[[ReportContext], str]) -> list[Block]:
@@ -31,64 +32,80 @@ def _weaknesses(ctx: ReportContext) -> list[Block]:
         return list(paragraphs(draft_weaknesses(ctx), generated=True))
     blocks: list[Block] = list(paragraphs(text))
     facts = overdue_lines(ctx)
-    if facts:
-        blocks.append(body("Các nhiệm vụ quá hạn, chưa hoàn thành (theo số liệu báo cáo):"))
-        blocks += [item(f) for f in facts]
+    if facts:  # the analyst's text, and the facts it may leave out
+        blocks.append(body("Các nhiệm vụ quá hạn, chưa hoàn thành:", generated=True))
+        blocks += [item(f, generated=True) for f in facts]
     return blocks
 
 
-def _comparison(ctx: ReportContext) -> str:
-    r = ctx.results
-    prev_year = ctx.period.year - 1
-    if ctx.previous_year is None and ctx.notes:
-        return " ".join(ctx.notes)
-    if ctx.previous_year is None:
-        return (
-            f"Không có số liệu năm {prev_year} trong thư mục dữ liệu nên báo cáo chưa so sánh "
-            f"được kết quả năm {ctx.period.year} với năm {prev_year}."
-        )
-    p, c = ctx.previous_year.summary, r.summary
-    return (
-        f"Năm {ctx.period.year} hoàn thành {fmt_int(c.done)}/{fmt_int(c.total)} nhiệm vụ; "
-        f"năm {prev_year} hoàn thành {fmt_int(p.done)}/{fmt_int(p.total)} nhiệm vụ. "
-        "Số liệu thống kê hai năm được so sánh tại Phụ lục II."
+def _targets_balance(ctx: ReportContext) -> str:
+    targets = ctx.results.targets
+    met = [t for t in targets if t.status in ("met", "done", "done_late")]
+    missed = [t for t in targets if t.status == "not_met"]
+    unknown = [t for t in targets if t.status in ("unknown", "no_data", "no_link")]
+    text = (
+        f"Trong {count(len(targets))} chỉ tiêu của Kế hoạch (chi tiết tại Phụ lục II): đạt "
+        f"{count(len(met))}"
     )
+    if missed:
+        text += f", chưa đạt {count(len(missed))}"
+    if unknown:
+        text += f", chưa đánh giá được {count(len(unknown))} (chưa có kết quả công bố)"
+    return text + "."
+
+
+def _par_index(ctx: ReportContext) -> str | None:
+    """The provincial PAR index: the year's rank is published the year after (DOMAIN §4)."""
+    values = dict(ctx.results.indicators)
+    rank, before = values.get("xep_hang_chi_so_cchc"), values.get("xep_hang_nam_truoc")
+    targets = [t for t in ctx.results.targets if t.unit == "rank"]
+    if not targets and rank is None and before is None:
+        return None
+    me, year = self_name(ctx.agency), ctx.period.year
+    if rank is not None:
+        text = f"Kết quả Chỉ số CCHC năm {year} đã được công bố: {me} xếp thứ {count(rank)}"
+        if before is not None:
+            text += f" (năm {year - 1} xếp thứ {count(before)})"
+        return text + "."
+    text = (
+        f"Kết quả Chỉ số CCHC năm {year} chưa được công bố (thường công bố trong quý I – quý II "
+        f"năm {year + 1})"
+    )
+    if before is not None:
+        text += f"; năm {year - 1}, {me} xếp thứ {count(before)}"
+    if targets:
+        text += f"; {me} phấn đấu đạt chỉ tiêu của Kế hoạch về thứ hạng Chỉ số CCHC"
+    return text + "."
+
+
+def _comparison(ctx: ReportContext) -> str:
+    prev_year = ctx.period.year - 1
+    previous = ctx.previous_year
+    if previous is None:
+        return f"Chưa có số liệu năm {prev_year} để so sánh."
+    p, c = previous.summary, ctx.results.summary
+    text = (
+        f"Năm {ctx.period.year} hoàn thành {count(c.done)}/{count(c.total)} nhiệm vụ của Kế "
+        f"hoạch; năm {prev_year} hoàn thành {count(p.done)}/{count(p.total)} nhiệm vụ"
+    )
+    return text + ". Số liệu thống kê hai năm được so sánh tại Phụ lục II."
 
 
 def _annual(ctx: ReportContext) -> list[Block]:
     r = ctx.results
-    judged = [t for t in r.targets if t.met is not None]
-    met = sum(1 for t in judged if t.met)
-    unfinished = [
-        task_item(ctx, s) for s in r.tasks if s.status != "done" and s.timeliness != "ongoing"
-    ]
+    unfinished = [s for s in r.tasks if s.kind == "timed" and s.status != "done"]
     blocks: list[Block] = [
-        Heading(f"3. Đánh giá kết quả thực hiện Kế hoạch cả năm {ctx.period.year}", 2),
-        Heading("a) Các chỉ tiêu của Kế hoạch", 3),
-        body(
-            f"Trong {fmt_int(len(r.targets))} chỉ tiêu đo lường được của Kế hoạch, "
-            f"{fmt_int(len(judged))} chỉ tiêu có số liệu để đánh giá: đạt {fmt_int(met)}, "
-            f"chưa đạt {fmt_int(len(judged) - met)}."
-        ),
-        targets_table(r.targets),
-        Heading("b) Nhiệm vụ chưa hoàn thành trong năm", 3),
+        Heading(f"3. Đánh giá kết quả thực hiện Kế hoạch CCHC năm {ctx.period.year}", 2),
+        *(body(t) for t in headline(ctx)),
+        body(_targets_balance(ctx)),
     ]
     if unfinished:
-        blocks += [
-            item(
-                f"- {t['task']} ({t['lead']} chủ trì; thời hạn: {t['deadline']}; {t['state']}). "
-                f"Lý do: {t['reason']}"
-            )
-            for t in unfinished
-        ]
-    else:
-        blocks.append(
-            body(
-                "Tất cả nhiệm vụ của Kế hoạch đã hoàn thành hoặc đang được thực hiện thường "
-                "xuyên theo kế hoạch."
-            )
-        )
-    blocks += [Heading("c) So sánh với năm trước", 3), *paragraphs(_comparison(ctx))]
+        names = join_items([f"“{name_of(ctx, s)}” ({progress_words(s)})" for s in unfinished])
+        blocks.append(body(f"Các nhiệm vụ chưa hoàn thành trong năm: {names}."))
+    par = _par_index(ctx)
+    if par:
+        blocks.append(body(par))
+    blocks.append(body(_comparison(ctx)))
     return blocks
 
 

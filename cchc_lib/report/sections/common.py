@@ -1,17 +1,41 @@
-"""Pieces the report's sections share: the document number, task and target wording, tables."""
+"""Pieces the report's sections share: the document number, how a task or a target is said,
+block helpers.
+
+One term per status, everywhere (DOMAIN §4): Hoàn thành, Hoàn thành chậm, Đang thực hiện,
+Chưa triển khai, Quá hạn.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from cchc_lib.catalog import load_catalog
-from cchc_lib.fmt import fmt_date, fmt_date_prose, fmt_int, fmt_number, fmt_pct
-from cchc_lib.indicators import RATES, STATUSES, TARGET_LABELS, TargetResult, TaskState
+from cchc_lib.fmt import fmt_int, fmt_number, fmt_pct
+from cchc_lib.indicators import TARGET_LABELS, TargetResult, TaskState
 from cchc_lib.model import Task
 from cchc_lib.report.context import ReportContext
 from cchc_lib.report.doc import Cell, Figure, Paragraph, Row, Run, Table
-from cchc_lib.report.words import actual_value, area_config, clip, plan_value
+from cchc_lib.report.words import (
+    area_config,
+    capitalize,
+    count,
+    date_text,
+    first_sentence,
+    lower_first,
+    on,
+    plan_value,
+    result_text,
+)
+
+STATUS_TERMS = {
+    "done": "Hoàn thành",
+    "late": "Hoàn thành chậm",
+    "in_progress": "Đang thực hiện",
+    "not_started": "Chưa triển khai",
+    "overdue": "Quá hạn",
+    "stopped": "Dừng thực hiện",
+    "unreported": "Chưa báo cáo",
+}
 
 
 def doc_number(ctx: ReportContext) -> str:
@@ -24,58 +48,69 @@ def doc_number(ctx: ReportContext) -> str:
 
 def date_phrase(ctx: ReportContext) -> str:
     d = ctx.report_date
-    return f"ngày {fmt_date(d)}" if d else ""
+    return on(d) if d else ""
 
 
 def lead_of(task: Task) -> str:
     return ", ".join(task.lead) or "chưa xác định đơn vị"
 
 
-def state_words(s: TaskState) -> str:
+def name_of(ctx: ReportContext, s: TaskState) -> str:
+    """The task by its name as the plan writes it (no internal id), without a final stop."""
+    return ctx.plan.task(s.task_id).task.strip().rstrip(".;")
+
+
+def term(s: TaskState) -> str:
+    """The one status term of a task at the period end."""
+    if not s.source_month:
+        return STATUS_TERMS["unreported"]
+    if s.status == "done":
+        return STATUS_TERMS["late" if s.timeliness == "late" else "done"]
     if s.timeliness == "overdue":
-        pct = f", đạt {fmt_number(s.percent, 0)}%" if s.percent is not None else ""
-        return f"quá hạn, chưa hoàn thành{pct}"
-    if s.status == "not_started":
+        return STATUS_TERMS["overdue"]
+    return STATUS_TERMS.get(s.status, s.status)
+
+
+def progress_words(s: TaskState) -> str:
+    """A task not done, in words: "đạt 60%", "chưa triển khai", "đang thực hiện"."""
+    if s.status == "not_started" or not s.source_month:
         return "chưa triển khai"
-    if s.timeliness == "ongoing":
-        return "thực hiện thường xuyên"
-    if s.percent is not None:
+    if s.kind == "timed" and s.percent is not None and 0 < s.percent < 100:
         return f"đạt {fmt_number(s.percent, 0)}%"
-    return STATUSES.get(s.status, s.status).lower()
+    return "đang thực hiện"
 
 
-def task_item(ctx: ReportContext, s: TaskState) -> dict[str, str]:
+def deadline_words(ctx: ReportContext, s: TaskState) -> str:
+    raw = ctx.plan.task(s.task_id).deadline.raw.strip().rstrip(".")
+    if raw:
+        return lower_first(raw) if not raw[:1].isdigit() else raw
+    return f"ngày {date_text(s.deadline_end)}" if s.deadline_end else "không ghi thời hạn"
+
+
+def done_item(ctx: ReportContext, s: TaskState) -> Paragraph:
+    """ "- Xây dựng Kế hoạch CCHC năm 2022: hoàn thành ngày 16/01/2022; Kế hoạch số …"."""
+    assert s.completed_on is not None
+    when = f"hoàn thành {on(s.completed_on)}"
+    if s.timeliness == "late":
+        when += f", chậm so với thời hạn ({deadline_words(ctx, s)})"
+    result = result_text(s.result)
+    tail = f"; {lower_first(first_sentence(result))}" if result else ""
+    return item(f"- {name_of(ctx, s)}: {when}{tail}.")
+
+
+def open_item(ctx: ReportContext, s: TaskState, *, why: bool = True) -> Paragraph:
+    """ "- Ban hành Quy chế … (Văn phòng Sở chủ trì; thời hạn: tháng 01/2022): đạt 75%; …"."""
     task = ctx.plan.task(s.task_id)
-    return {
-        "id": s.task_id,
-        "task": clip(task.task.rstrip("."), 220),
-        "lead": lead_of(task),
-        "completed": fmt_date_prose(s.completed_on) if s.completed_on else "",
-        "result": clip(s.result.rstrip("."), 300) if s.result else "",
-        "state": state_words(s),
-        "deadline": task.deadline.raw or "không ghi thời hạn",
-        "reason": clip(s.difficulties, 300) if s.difficulties else "chưa có báo cáo nguyên nhân.",
-    }
+    text = f"- {name_of(ctx, s)} ({lead_of(task)} chủ trì; thời hạn: {deadline_words(ctx, s)}): "
+    text += progress_words(s)
+    reason = first_sentence(s.difficulties) if s.difficulties else ""
+    if why and reason:
+        text += f"; {lower_first(reason)}"
+    return item(text + ".")
 
 
 def is_direction(title: str) -> bool:
     return bool(area_config(title).get("direction"))
-
-
-def summary_sentence(s: Any, what: str) -> str:
-    open_ = s.total - s.done - s.stopped
-    parts = [f"{what} có {fmt_int(s.total)} nhiệm vụ: đã hoàn thành {fmt_int(s.done)}"]
-    if s.done:
-        parts[0] += (
-            f" (đúng hạn {fmt_int(s.done_on_time)}, chậm so với kế hoạch {fmt_int(s.done_late)})"
-        )
-    parts.append(f"đang thực hiện {fmt_int(open_ - s.overdue)}")
-    if s.ongoing:
-        parts[-1] += f" (trong đó {fmt_int(s.ongoing)} nhiệm vụ thường xuyên)"
-    parts.append(f"quá hạn chưa hoàn thành {fmt_int(s.overdue)}")
-    if s.stopped:
-        parts.append(f"dừng thực hiện {fmt_int(s.stopped)}")
-    return "; ".join(parts) + "."
 
 
 # --- blocks -----------------------------------------------------------------------
@@ -90,7 +125,7 @@ def item(*parts: str | Run, generated: bool = False) -> Paragraph:
 
 
 def lead(text: str, generated: bool = False) -> Paragraph:
-    """A lead-in line ("Các nhiệm vụ đang triển khai:"): kept with what follows."""
+    """A lead-in line ("Các nhiệm vụ đã hoàn thành:"): kept with what follows."""
     return Paragraph.of(text, style="lead", generated=generated)
 
 
@@ -133,22 +168,53 @@ def figure(
     return Figure(svg, png, caption_text, width_mm)
 
 
+# --- targets ----------------------------------------------------------------------
+
+
+def target_text(t: TargetResult) -> str:
+    return capitalize(t.text.strip().rstrip(".;"))
+
+
+def actual_words(t: TargetResult, prose: bool = False) -> str:
+    """What was done against a target: "52/89 TTHC đủ điều kiện (58,4%)", "03 sáng kiến";
+    in ``prose``, "52/89 TTHC đủ điều kiện, 58,4%" (it goes inside a parenthesis)."""
+    if t.judged_from:
+        return ""
+    if t.actual is None:
+        return "Chưa có số liệu" if t.status != "unknown" else "Chưa công bố"
+    number = count if prose else fmt_int
+    if t.unit == "%":
+        if t.numerator is not None and t.denominator:
+            out = f"{number(t.numerator)}/{number(t.denominator)}"
+            if t.denominator_label:
+                out += f" {t.denominator_label}"
+            return f"{out}, {fmt_pct(t.actual)}" if prose else f"{out} ({fmt_pct(t.actual)})"
+        return fmt_pct(t.actual)
+    if t.unit == "rank":
+        n = int(t.actual)
+        return f"Tăng {n} bậc" if n > 0 else ("Giữ nguyên" if n == 0 else f"Giảm {-n} bậc")
+    return number(t.actual)
+
+
+def judgement(t: TargetResult) -> str:
+    return TARGET_LABELS.get(t.status, t.status)
+
+
 def target_row(i: int, t: TargetResult) -> Row:
-    text = clip(t.text, 240)
     return Row(
         (
             Cell.of(str(i), align="center"),
-            Cell.of(text[:1].upper() + text[1:]),
+            Cell.of(target_text(t)),
             Cell.of(plan_value(t)),
-            Cell.of(actual_value(t), align="right"),
-            Cell.of(TARGET_LABELS.get(t.status, t.status)),
+            Cell.of(actual_words(t)),
+            Cell.of(judgement(t)),
         )
     )
 
 
 def targets_table(targets: Sequence[TargetResult]) -> Table:
     return table(
-        (8, 42, 17, 12, 21),
+        (7, 43, 16, 17, 17),
         (head_row("STT", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá"),),
         [target_row(i, t) for i, t in enumerate(targets, start=1)],
         "targets",
@@ -160,33 +226,3 @@ def value_text(code: str, value: float | None) -> str:
         return "—"
     unit = load_catalog()[code].unit
     return fmt_pct(value) if unit == "%" else fmt_int(value)
-
-
-def stats_table(
-    ctx: ReportContext, codes: Sequence[str], rates: Sequence[str], label: str
-) -> Table:
-    catalog = load_catalog()
-    values = dict(ctx.results.indicators)
-    rate_values = dict(ctx.results.rates)
-    rows = [
-        (catalog[c].name, catalog[c].unit_label, value_text(c, values.get(c)))
-        for c in codes
-        if c in catalog
-    ]
-    rows += [(RATES[r][0], "%", fmt_pct(rate_values.get(r)) or "—") for r in rates if r in RATES]
-    return table(
-        (8, 56, 16, 20),
-        (head_row("STT", "Chỉ số", "Đơn vị tính", label),),
-        [
-            Row(
-                (
-                    Cell.of(str(i), align="center"),
-                    Cell.of(name),
-                    Cell.of(unit, align="center"),
-                    Cell.of(value, align="right"),
-                )
-            )
-            for i, (name, unit, value) in enumerate(rows, start=1)
-        ],
-        "stats",
-    )

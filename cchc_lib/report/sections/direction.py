@@ -2,89 +2,164 @@
 
 from __future__ import annotations
 
-from cchc_lib.catalog import load_catalog
-from cchc_lib.fmt import fmt_date_prose, fmt_int, fmt_pct
-from cchc_lib.report import charts
+from cchc_lib.fmt import fmt_int
+from cchc_lib.indicators import TaskState
+from cchc_lib.indicators.tasks import month_end
 from cchc_lib.report.context import ReportContext
 from cchc_lib.report.doc import Block, Cell, Fragment, Heading, Row
-from cchc_lib.report.sections.common import (
-    body,
-    figure,
-    head_row,
-    is_direction,
-    item,
-    lead,
-    summary_sentence,
-    table,
-    task_item,
+from cchc_lib.report.sections.common import body, is_direction, name_of, table
+from cchc_lib.report.sections.front import plan_number
+from cchc_lib.report.sections.tasks import figures_sentence, task_blocks
+from cchc_lib.report.words import (
+    count,
+    date_text,
+    direction_config,
+    join_items,
+    on,
+    sentence_case,
 )
-from cchc_lib.report.words import actual_value, clip, direction_config, plan_value, sentence_case
 
 
 def _plan_sentence(ctx: ReportContext) -> str:
-    meta = ctx.plan.meta
-    n_measures = sum(len(t.measures) for t in ctx.plan.targets)
+    plan, s = ctx.plan, ctx.results.summary
+    kinds = []
+    if s.timed:
+        kinds.append(f"{count(s.timed)} nhiệm vụ có thời hạn")
+    if s.recurring:
+        kinds.append(f"{count(s.recurring)} nhiệm vụ thường xuyên")
+    if s.undated:
+        kinds.append(f"{count(s.undated)} nhiệm vụ không ghi thời hạn")
+    when = f"Ngày {date_text(plan.meta.date)}, " if plan.meta.date else ""
     return (
-        f"{meta.agency or ctx.agency} đã ban hành Kế hoạch cải cách hành chính năm {meta.year}"
-        + (f" {fmt_date_prose(meta.date)}" if meta.date else "")
-        + f", gồm {fmt_int(len(ctx.plan.areas))} lĩnh vực với {fmt_int(len(ctx.plan.tasks))} "
-        f"nhiệm vụ trọng tâm và {fmt_int(n_measures)} chỉ tiêu đo lường được; giao nhiệm vụ cụ "
-        "thể cho từng phòng, đơn vị chủ trì, phối hợp và thời hạn hoàn thành."
+        f"{when}{plan.meta.agency or ctx.agency} ban hành {plan_number(ctx)} về CCHC năm "
+        f"{plan.meta.year}, gồm {count(len(plan.tasks))} nhiệm vụ trọng tâm trên "
+        f"{count(len(plan.areas))} lĩnh vực ({', '.join(kinds)}), phân công cụ thể cho các "
+        "phòng, đơn vị chủ trì, phối hợp và thời hạn hoàn thành."
     )
 
 
-def _activity_lines(ctx: ReportContext) -> list[str]:
-    values = dict(ctx.results.indicators)
-    targets = {t.link_id: t for t in ctx.results.targets if t.link_id}
-    cfg = direction_config()
-    phrases = cfg.get("phrases", {})
-    catalog = load_catalog()
-    lines = []
-    for code in cfg.get("indicators", []):
-        phrase = phrases.get(code) or catalog[code].name.lower().removeprefix("số ")
-        v = values.get(code)
-        line = (
-            f"- Trong kỳ có {fmt_int(v)} {phrase}"
-            if v is not None
-            else f"- Chưa có số liệu về số {phrase}"
+def _undone(ctx: ReportContext, states: list[TaskState]) -> str:
+    return join_items([f"“{name_of(ctx, s)}”" for s in states])
+
+
+def headline(ctx: ReportContext) -> list[str]:
+    """The overall progress: time-bound tasks apart from recurring ones (no percentage over
+    recurring work)."""
+    states = list(ctx.results.tasks)
+    s = ctx.results.summary
+    timed = [x for x in states if x.kind == "timed"]
+    done = [x for x in timed if x.status == "done"]
+    late = [x for x in done if x.timeliness == "late"]
+    out = []
+    if ctx.is_annual:
+        text = (
+            f"Năm {ctx.period.year}, đã hoàn thành {count(len(done))}/{count(len(timed))} nhiệm "
+            f"vụ có thời hạn ({count(len(done) - len(late))} đúng hạn, {count(len(late))} chậm)"
         )
-        t = targets.get(code)
-        if t is not None:
-            so_far = f"lũy kế từ đầu năm {actual_value(t)}" if t.actual is not None else ""
-            line += (
-                f" (kế hoạch năm: {plan_value(t).lower()}" + (f"; {so_far}" if so_far else "") + ")"
-            )
-        lines.append(line + ".")
-    return lines
+        rest = [x for x in timed if x.status != "done"]
+        if rest:
+            text += f"; còn {count(len(rest))} nhiệm vụ chưa hoàn thành: {_undone(ctx, rest)}"
+        out.append(
+            text + f"; {count(s.recurring)} nhiệm vụ thường xuyên được triển khai trong năm."
+        )
+        return out
+    parts = [f"Tính đến {on(ctx.period.end)}, trong {count(s.timed)} nhiệm vụ có thời hạn"]
+    if s.timed_due:
+        due = [f"đúng hạn {count(s.timed_due_on_time)}"] if s.timed_due_on_time else []
+        due += [f"chậm {count(s.timed_due_late)}"] if s.timed_due_late else []
+        due += [f"quá hạn chưa hoàn thành {count(s.timed_overdue)}"] if s.timed_overdue else []
+        parts.append(f"có {count(s.timed_due)} nhiệm vụ đã đến hạn ({', '.join(due)})")
+    else:
+        parts.append("chưa có nhiệm vụ nào đến hạn")
+    if s.timed_due_soon:
+        soon_done = (
+            f", đã hoàn thành {count(s.timed_due_soon_done)}" if s.timed_due_soon_done else ""
+        )
+        parts.append(
+            f"{count(s.timed_due_soon)} nhiệm vụ đến hạn trước {on(month_end(ctx.period))}{soon_done}"
+        )
+    if s.timed_later:
+        later = (
+            [f"đã hoàn thành trước hạn {count(s.timed_later_done)}"] if s.timed_later_done else []
+        )
+        later += (
+            [f"đang thực hiện {count(s.timed_later_in_progress)}"]
+            if s.timed_later_in_progress
+            else []
+        )
+        later += (
+            [f"chưa triển khai {count(s.timed_later_not_started)}"]
+            if s.timed_later_not_started
+            else []
+        )
+        parts.append(f"{count(s.timed_later)} nhiệm vụ chưa đến hạn ({', '.join(later)})")
+    out.append(parts[0] + ", " + "; ".join(parts[1:]) + ".")
+    if s.recurring:
+        idle = (
+            f", trong đó {count(s.recurring_not_started)} nhiệm vụ chưa triển khai"
+            if s.recurring_not_started
+            else ""
+        )
+        out.append(
+            f"{count(s.recurring)} nhiệm vụ thường xuyên được triển khai theo kế hoạch{idle}."
+        )
+    return out
 
 
-def _area_row(name: str, s, kind: str = "body") -> Row:
-    values = (
-        s.total,
-        s.done,
-        s.done_on_time,
-        s.done_late,
-        s.total - s.done - s.stopped - s.overdue,
-        s.overdue,
-    )
-    cells = [Cell.of(name)] + [Cell.of(fmt_int(v), align="right") for v in values]
-    return Row(tuple(cells), kind)
+_COLUMNS = (
+    ("total", "Tổng số nhiệm vụ"),
+    ("recurring", "Nhiệm vụ thường xuyên"),
+    ("timed", "Tổng"),
+    ("on_time", "Hoàn thành đúng hạn"),
+    ("late", "Hoàn thành chậm"),
+    ("overdue", "Quá hạn"),
+    ("open", "Đang thực hiện (chưa đến hạn)"),
+    ("idle", "Chưa triển khai (chưa đến hạn)"),
+)
+
+
+def _counts(states: list[TaskState]) -> dict[str, int]:
+    timed = [s for s in states if s.kind == "timed"]
+    not_done = [
+        s for s in timed if s.status not in ("done", "stopped") and s.timeliness != "overdue"
+    ]
+    return {
+        "total": len(states),
+        "recurring": sum(s.kind == "recurring" for s in states),
+        "timed": len(timed),
+        "on_time": sum(s.status == "done" and s.timeliness == "on_time" for s in timed),
+        "late": sum(s.status == "done" and s.timeliness == "late" for s in timed),
+        "overdue": sum(s.timeliness == "overdue" for s in timed),
+        "open": sum(s.status == "in_progress" for s in not_done),
+        "idle": sum(s.status == "not_started" for s in not_done),
+    }
 
 
 def by_area_table(ctx: ReportContext):
     r = ctx.results
-    rows = [_area_row(f"{code}. {sentence_case(title)}", sm) for code, title, sm in r.by_area]
-    rows.append(_area_row("Tổng cộng", r.summary, "total"))
-    header = head_row(
-        "Lĩnh vực",
-        "Số nhiệm vụ",
-        "Hoàn thành",
-        "Trong đó đúng hạn",
-        "Hoàn thành chậm",
-        "Đang thực hiện",
-        "Quá hạn",
+    rows = []
+    for code, title, _sm in r.by_area:
+        counts = _counts([s for s in r.tasks if s.area == code])
+        cells = [Cell.of(f"{code}. {sentence_case(title)}")]
+        cells += [Cell.of(fmt_int(counts[k]), align="right") for k, _ in _COLUMNS]
+        rows.append(Row(tuple(cells)))
+    counts = _counts(list(r.tasks))
+    total = [Cell.of("Tổng cộng")] + [
+        Cell.of(fmt_int(counts[k]), align="right") for k, _ in _COLUMNS
+    ]
+    rows.append(Row(tuple(total), "total"))
+    header = (
+        Row(
+            (
+                Cell.of("Lĩnh vực", rowspan=2, align="center"),
+                Cell.of(_COLUMNS[0][1], rowspan=2, align="center"),
+                Cell.of(_COLUMNS[1][1], rowspan=2, align="center"),
+                Cell.of("Nhiệm vụ có thời hạn", colspan=6, align="center"),
+            )
+        ),
+        Row(tuple(Cell.of(label, align="center") for _, label in _COLUMNS[2:])),
     )
-    return table((34, 11, 11, 11, 11, 11, 11), (header,), rows, "by-area")
+    return table((28, 9, 10, 8, 9, 9, 8, 10, 9), header, rows, "by-area", 11)
 
 
 def direction(ctx: ReportContext) -> Fragment:
@@ -92,41 +167,19 @@ def direction(ctx: ReportContext) -> Fragment:
     r = ctx.results
     codes = [a.code for a in ctx.plan.areas if is_direction(a.title)]
     states = [s for s in r.tasks if s.area in codes]
-    done = [task_item(ctx, s) for s in states if s.status == "done" and s.completed_in_period]
-    open_ = [task_item(ctx, s) for s in states if s.status not in ("done", "stopped")]
     blocks: list[Block] = [
         Heading("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", 1),
-        Heading("1. Ban hành kế hoạch và văn bản chỉ đạo, điều hành", 2),
+        Heading("1. Ban hành kế hoạch và chỉ đạo, điều hành", 2),
         body(_plan_sentence(ctx)),
+        *task_blocks(ctx, states),
+        Heading("2. Công tác kiểm tra, tuyên truyền và sáng kiến CCHC", 2),
     ]
-    if done:
-        blocks.append(lead("Trong kỳ, các nhiệm vụ về chỉ đạo, điều hành đã hoàn thành:"))
-        for t in done:
-            result = f": {t['result']}" if t["result"] else ""
-            blocks.append(
-                item(f"- {t['task']} ({t['lead']} chủ trì, hoàn thành {t['completed']}){result}.")
-            )
-    if open_:
-        blocks.append(lead("Các nhiệm vụ chỉ đạo, điều hành đang triển khai:"))
-        for t in open_:
-            result = f": {t['result']}" if t["result"] else ""
-            blocks.append(item(f"- {t['task']} ({t['lead']} chủ trì; {t['state']}){result}."))
-    blocks.append(Heading("2. Công tác kiểm tra, tuyên truyền và sáng kiến CCHC", 2))
-    blocks += [item(line) for line in _activity_lines(ctx)]
-    s = r.summary
-    pct = fmt_pct(100 * s.done / s.total) if s.total else "0%"
+    figures = figures_sentence(ctx, direction_config().get("indicators", []))
+    if figures is not None:
+        blocks.append(figures)
     blocks += [
         Heading("3. Kết quả thực hiện Kế hoạch CCHC", 2),
-        body(
-            summary_sentence(s, f"Tính đến {fmt_date_prose(ctx.period.end)}, Kế hoạch")
-            + f" Tỷ lệ nhiệm vụ đã hoàn thành đạt {pct}."
-        ),
+        *(body(t) for t in headline(ctx)),
         by_area_table(ctx),
     ]
-    chart = charts.task_status_by_area(
-        r, lambda code, title: f"{code}. {clip(sentence_case(title), 34)}"
-    )
-    fig = figure(chart, "Biểu đồ 1. Tình hình thực hiện nhiệm vụ theo lĩnh vực đến cuối kỳ báo cáo")
-    if fig is not None:
-        blocks.append(fig)
     return Fragment(tuple(blocks))

@@ -1,32 +1,61 @@
-"""The document's frame: the header block with title and opening, and the signature."""
+"""The document's frame: the header block, title and opening; the signature and recipients."""
 
 from __future__ import annotations
 
-from cchc_lib.fmt import fmt_date_header, fmt_date_prose
+from cchc_lib.fmt import fmt_date_header
 from cchc_lib.report.context import ReportContext
 from cchc_lib.report.doc import DocHeader, DocumentInfo, Fragment, Paragraph, Signature
 from cchc_lib.report.sections.common import doc_number
+from cchc_lib.report.words import on
+
+
+def _header_lines(ctx: ReportContext) -> tuple[str, ...]:
+    """The left column of the header: the plan's own header when the report's agency is the
+    plan's, else parent and agency (the parameters override the plan everywhere)."""
+    meta = ctx.plan.meta
+    lines = tuple(getattr(meta, "header_lines", ()) or ())
+    overridden = (ctx.params.agency and ctx.params.agency != meta.agency) or (
+        ctx.params.parent_agency and ctx.params.parent_agency != (meta.parent or "")
+    )
+    if lines and not overridden:
+        return tuple(x.upper() for x in lines)
+    return tuple(x.upper() for x in (ctx.parent, ctx.agency) if x)
+
+
+def plan_number(ctx: ReportContext) -> str:
+    """ "Kế hoạch số …/KH-SCT" (a number left blank in the signed plan is written "…")."""
+    number = (ctx.plan.meta.number or "").strip()
+    if number and not any(ch.isdigit() for ch in number.split("/")[0]):
+        number = "…" + number
+    return f"Kế hoạch số {number}" if number else "Kế hoạch"
+
+
+def plan_reference(ctx: ReportContext) -> str:
+    """ "Kế hoạch số …/KH-SCT ngày 19/01/2022 của Sở Công Thương"."""
+    meta = ctx.plan.meta
+    ref = plan_number(ctx)
+    if meta.date:
+        ref += f" {on(meta.date)}"
+    return f"{ref} của {meta.agency or ctx.agency}"
+
+
+def opening(ctx: ReportContext) -> str:
+    basis = tuple(getattr(ctx.plan.meta, "basis", ()) or ())
+    cited = f"{basis[0]} và " if basis else ""
+    p = ctx.period
+    return (
+        f"Thực hiện {cited}{plan_reference(ctx)} về cải cách hành chính (CCHC) năm "
+        f"{ctx.plan.meta.year}, {ctx.agency} báo cáo kết quả thực hiện công tác CCHC {p.label} "
+        f"(số liệu tính từ {on(p.start)} đến {on(p.end)}) như sau:"
+    )
 
 
 def header(ctx: ReportContext) -> Fragment:
-    """The official header block, title, subject, data window and opening paragraph."""
-    meta = ctx.plan.meta
+    """The official header block, title, subject and opening paragraph."""
     d = ctx.report_date
-    place = meta.place or ""
-    place_date = (
-        f"{place}, {fmt_date_header(d)}"
-        if d
-        else f"{place}, ngày    tháng    năm {ctx.period.year}"
-    )
-    plan_no = meta.number if any(ch.isdigit() for ch in meta.number or "") else ""
-    plan_ref = f"Kế hoạch số {plan_no}" if plan_no else "Kế hoạch"
-    plan_date = f" {fmt_date_prose(meta.date)}" if meta.date else ""
-    intro = (
-        f"Thực hiện {plan_ref}{plan_date} của {ctx.plan.meta.agency or ctx.agency} về cải cách "
-        f"hành chính năm {meta.year}, {ctx.agency} báo cáo kết quả thực hiện công tác cải cách "
-        f"hành chính {ctx.period.label} như sau:"
-    )
-    left = tuple(x.upper() for x in (ctx.parent, ctx.agency) if x)
+    place = ctx.plan.meta.place or ""
+    when = fmt_date_header(d) if d else f"ngày    tháng    năm {ctx.period.year}"
+    place_date = f"{place}, {when}" if place else when[:1].upper() + when[1:]
     subject = f"Kết quả thực hiện công tác cải cách hành chính {ctx.period.label}"
     return Fragment(
         (
@@ -35,23 +64,35 @@ def header(ctx: ReportContext) -> Fragment:
                 draft=ctx.params.draft,
                 docx_base=ctx.params.docx_base,
             ),
-            DocHeader(left, f"Số: {doc_number(ctx)}", place_date, "BÁO CÁO", subject),
-            Paragraph.of(ctx.period.rule_label + ".", style="center"),
-            Paragraph.of(intro),
+            DocHeader(_header_lines(ctx), f"Số: {doc_number(ctx)}", place_date, "BÁO CÁO", subject),
+            Paragraph.of(opening(ctx)),
         )
     )
 
 
+def _recipients(ctx: ReportContext) -> tuple[str, ...]:
+    given = [x.strip().lstrip("-").strip() for x in ctx.params.recipients if x.strip()]
+    if not given:
+        given = [f"{ctx.parent};"] if ctx.parent else []
+        given += ["Sở Nội vụ;"] if "Sở Nội vụ" not in " ".join(given) else []
+    if not any(x.lower().startswith("lưu") for x in given):
+        given.append("Lưu: VT.")
+    return tuple(given)
+
+
+def _signer_lines(ctx: ReportContext) -> tuple[str, ...]:
+    p, meta = ctx.params, ctx.plan.meta
+    if p.signer_title:
+        lines: tuple[str, ...] = (p.signer_title, p.signer_position)
+    else:
+        lines = tuple(getattr(meta, "signer_lines", ()) or ()) or (
+            meta.signer_title,
+            meta.signer_position or "",
+        )
+    return tuple(t.upper() for t in lines if t)
+
+
 def signature(ctx: ReportContext) -> Fragment:
     """Signature block (right) and recipients (left)."""
-    p = ctx.params
-    meta = ctx.plan.meta
-    recipients = [x.strip().lstrip("-").strip() for x in p.recipients if x.strip()]
-    if not any(x.lower().startswith("lưu") for x in recipients):
-        recipients.append("Lưu: VT.")
-    if p.signer_title:
-        lines = (p.signer_title, p.signer_position)
-    else:
-        lines = (meta.signer_title, meta.signer_position or "")
-    titles = tuple(t.upper() for t in lines if t)
-    return Fragment((Signature(tuple(recipients), titles, p.signer_name or meta.signer_name),))
+    name = ctx.params.signer_name or ctx.plan.meta.signer_name
+    return Fragment((Signature(_recipients(ctx), _signer_lines(ctx), name),))

@@ -2,88 +2,175 @@
 
 from __future__ import annotations
 
+from cchc_lib.catalog import load_catalog
+from cchc_lib.fmt import fmt_int, fmt_pct
+from cchc_lib.indicators import TargetResult
 from cchc_lib.report import charts
 from cchc_lib.report.context import ReportContext
-from cchc_lib.report.doc import Block, Fragment, Heading
+from cchc_lib.report.doc import Block, Cell, Fragment, Heading, Paragraph, Row
 from cchc_lib.report.sections.common import (
+    actual_words,
     body,
     caption,
     figure,
+    head_row,
     is_direction,
     item,
-    lead,
-    stats_table,
-    summary_sentence,
-    targets_table,
-    task_item,
+    judgement,
+    table,
+    target_text,
+    value_text,
 )
-from cchc_lib.report.words import area_config, sentence_case
+from cchc_lib.report.sections.tasks import figures_sentence, in_period, task_blocks
+from cchc_lib.report.words import (
+    area_config,
+    lower_first,
+    on,
+    plan_value,
+    self_name,
+    sentence_case,
+)
 
-CHART_CAPTIONS = {
-    "dossiers": "Hồ sơ tiếp nhận theo tháng và tỷ lệ giải quyết đúng hạn",
-    "online_share": "Cơ cấu hồ sơ tiếp nhận theo hình thức",
-}
+
+def _stocks_table(ctx: ReportContext, codes: list[str]) -> list[Block]:
+    catalog = load_catalog()
+    values = dict(ctx.results.indicators)
+    rows = [
+        Row(
+            (
+                Cell.of(str(i), align="center"),
+                Cell.of(catalog[c].name),
+                Cell.of(catalog[c].unit_label, align="center"),
+                Cell.of(value_text(c, values.get(c)), align="right"),
+            )
+        )
+        for i, c in enumerate((c for c in codes if c in catalog), start=1)
+    ]
+    if not rows or all(values.get(c) is None for c in codes):
+        return []
+    header = head_row("STT", "Chỉ số", "Đơn vị tính", "Số lượng")
+    return [
+        caption(f"Thủ tục hành chính thuộc thẩm quyền giải quyết (đến {on(ctx.period.end)}):"),
+        table((7, 61, 14, 18), (header,), rows, "stats"),
+    ]
 
 
-def _area(
-    ctx: ReportContext, n: int, code: str, title: str, sm, chart_no: list[int]
-) -> list[Block]:
+def dossier_paragraph(ctx: ReportContext) -> Paragraph | None:
+    """Dossiers received and resolved in the period, in one paragraph (DOMAIN §5)."""
+    v = dict(ctx.results.indicators)
+    received = v.get("hs_tiep_nhan")
+    if received is None:
+        return None
+    me = self_name(ctx.agency)
+    text = f"{in_period(ctx)}, {me} tiếp nhận {fmt_int(received)} hồ sơ TTHC"
+    channels = []
+    online, post = v.get("hs_truc_tuyen"), v.get("hs_bcci")
+    if online is not None and received:
+        channels.append(f"trực tuyến {fmt_int(online)} hồ sơ ({fmt_pct(100 * online / received)})")
+    if post:
+        channels.append(f"qua dịch vụ bưu chính công ích (BCCI) {fmt_int(post)} hồ sơ")
+    if online is not None and received:
+        direct = received - (online or 0) - (post or 0)
+        channels.append(f"trực tiếp {fmt_int(direct)} hồ sơ")
+    if channels:
+        text += f" ({'; '.join(channels)})"
+    early, ontime, late = (v.get(c) for c in ("hs_truoc_han", "hs_dung_han", "hs_tre_han"))
+    if None not in (early, ontime, late):
+        resolved = (early or 0) + (ontime or 0) + (late or 0)
+        text += f"; đã giải quyết {fmt_int(resolved)} hồ sơ"
+        if resolved:
+            rate = 100 * ((early or 0) + (ontime or 0)) / resolved
+            text += (
+                f", trong đó trước hạn {fmt_int(early)}, đúng hạn {fmt_int(ontime)}, "
+                + (f"quá hạn {fmt_int(late)}" if late else "không có hồ sơ quá hạn")
+                + f"; tỷ lệ giải quyết trước hạn và đúng hạn đạt {fmt_pct(rate)}"
+            )
+    pending, overdue = v.get("hs_dang_giai_quyet"), v.get("hs_qua_han_chua_giai_quyet")
+    if pending is not None:
+        text += (
+            f". Đến {on(ctx.period.end)}, còn {fmt_int(pending)} hồ sơ đang giải quyết trong hạn"
+        )
+        if overdue:
+            text += f" và {fmt_int(overdue)} hồ sơ quá hạn chưa giải quyết"
+    return body(text + ".")
+
+
+def _target_item(t: TargetResult) -> Paragraph:
+    """ "- 100% văn bản QPPL tham mưu …: đạt (03/03 văn bản QPPL tham mưu, 100%)."."""
+    said = judgement(t).lower()
+    actual = actual_words(t, prose=True)
+    if t.judged_from:
+        detail = ""
+    elif t.status in ("met", "not_met") and actual:
+        detail = f" ({actual}; kế hoạch: {lower_first(plan_value(t))})"
+    elif actual and t.actual is not None:
+        detail = f" (đến nay: {actual}; kế hoạch: {lower_first(plan_value(t))})"
+    else:
+        detail = ""
+    return item(f"- {target_text(t)}: {said}{detail}.")
+
+
+def target_area(ctx: ReportContext, t: TargetResult) -> str | None:
+    """The plan area a target belongs to: its appendix row's, else the area whose figures
+    its link reads (a target of section II.2 of the plan)."""
+    target = next((x for x in ctx.plan.targets if x.id == t.target_id), None)
+    if target is not None and target.area:
+        return target.area
+    codes = set(t.formula.replace("(", " ").replace(")", " ").replace("+", " ").split())
+    for a in ctx.plan.areas:
+        cfg = area_config(a.title)
+        shown = set(cfg.get("indicators", [])) | set(cfg.get("table", []))
+        if cfg.get("dossiers"):
+            shown |= {c for c in codes if c.startswith("hs_")}
+        if cfg.get("direction"):
+            shown |= {"sang_kien", "kiem_tra_don_vi", "kiem_tra_dot_xuat"}
+        if codes & shown:
+            return a.code
+    return None
+
+
+def area_targets(ctx: ReportContext, code: str) -> list[TargetResult]:
+    return [t for t in ctx.results.targets if target_area(ctx, t) == code]
+
+
+def _area(ctx: ReportContext, n: int, code: str, title: str, chart_no: list[int]) -> list[Block]:
     r = ctx.results
     cfg = area_config(title)
-    targets_by_id = {t.id: t for t in ctx.plan.targets}
-    states = [s for s in r.tasks if s.area == code]
-    done = [task_item(ctx, s) for s in states if s.status == "done" and s.completed_in_period]
-    open_ = [task_item(ctx, s) for s in states if s.status not in ("done", "stopped")]
-    blocks: list[Block] = [
-        Heading(f"{n}. {sentence_case(title)}", 2),
-        body(summary_sentence(sm, "Lĩnh vực")),
-    ]
-    if done:
-        blocks.append(lead("Các nhiệm vụ hoàn thành trong kỳ:"))
-        for t in done:
-            result = f": {t['result']}" if t["result"] else ""
-            blocks.append(
-                item(f"- {t['task']} ({t['lead']} chủ trì, hoàn thành {t['completed']}){result}.")
-            )
-    if open_:
-        blocks.append(lead("Các nhiệm vụ đang triển khai:"))
-        for t in open_:
-            result = f": {t['result']}" if t["result"] else ""
-            blocks.append(item(f"- {t['task']} ({t['lead']} chủ trì; {t['state']}){result}."))
-    area_targets = [
-        t
-        for t in r.targets
-        if (tg := targets_by_id.get(t.target_id)) is not None and tg.area == code
-    ]
-    if area_targets:
-        blocks += [
-            caption("Kết quả thực hiện các chỉ tiêu của lĩnh vực:"),
-            targets_table(area_targets),
-        ]
-    codes, rates = cfg.get("indicators", []), cfg.get("rates", [])
-    if codes or rates:
-        blocks += [
-            caption(f"Số liệu thống kê {ctx.period.label}:"),
-            stats_table(ctx, codes, rates, "Kết quả"),
-        ]
-    for name in cfg.get("charts", []):
-        chart = charts.CHARTS[name](r)
+    blocks: list[Block] = [Heading(f"{n}. {sentence_case(title)}", 2)]
+    blocks += task_blocks(ctx, [s for s in r.tasks if s.area == code])
+    figures = figures_sentence(ctx, cfg.get("indicators", []))
+    if figures is not None:
+        blocks.append(figures)
+    if cfg.get("dossiers"):
+        para = dossier_paragraph(ctx)
+        if para is not None:
+            blocks.append(para)
+    blocks += _stocks_table(ctx, list(cfg.get("table", [])))
+    if cfg.get("dossiers"):
+        chart = charts.dossiers(r, rule=ctx.period.rule)
         if chart is not None:
             chart_no[0] += 1
-            fig = figure(chart, f"Biểu đồ {chart_no[0]}. {CHART_CAPTIONS[name]}")
+            fig = figure(
+                chart,
+                f"Biểu đồ {chart_no[0]}. Hồ sơ TTHC tiếp nhận theo tháng báo cáo và tỷ lệ giải quyết đúng hạn",
+            )
             if fig is not None:
                 blocks.append(fig)
+    targets = area_targets(ctx, code)
+    if targets:
+        blocks.append(Paragraph.of("Kết quả thực hiện các chỉ tiêu:", style="lead"))
+        blocks += [_target_item(t) for t in targets]
     return blocks
 
 
 def results(ctx: ReportContext) -> Fragment:
     """II. Kết quả thực hiện các nhiệm vụ CCHC."""
     blocks: list[Block] = [Heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CCHC", 1)]
-    chart_no = [1]  # Biểu đồ 1 is in section I
+    chart_no = [0]
     n = 0
-    for code, title, sm in ctx.results.by_area:
+    for code, title, _sm in ctx.results.by_area:
         if is_direction(title):
             continue
         n += 1
-        blocks += _area(ctx, n, code, title, sm, chart_no)
+        blocks += _area(ctx, n, code, title, chart_no)
     return Fragment(tuple(blocks))
