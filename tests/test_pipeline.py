@@ -73,7 +73,7 @@ def test_official_report(project, code):
     assert f"Kết quả thực hiện công tác cải cách hành chính {SUBJECTS[code]}" in text
     j = to_json(_results(code))
     s = j["summary"]
-    assert f"Kế hoạch có {s['total']} nhiệm vụ: đã hoàn thành {s['done']}" in text
+    assert f"{s['timed']} nhiệm vụ có thời hạn" in text
     assert fmt_int(j["indicators"]["hs_tiep_nhan"]) in text
     rate = next(v for k, v in _results(code).rates if k == "ty_le_dung_han")
     assert fmt_pct(rate) in text
@@ -159,7 +159,7 @@ def test_warm_kernel_keeps_reports_apart(tmp_path):
             counts = [c.get("execution_count") for c in done.cells if c.cell_type == "code"]
             assert counts == list(range(1, len(counts) + 1))  # as in a new kernel
             s = to_json(_results(code))["summary"]
-            assert f"Kế hoạch có {s['total']} nhiệm vụ: đã hoàn thành {s['done']}" in html
+            assert f"trong {s['timed']} nhiệm vụ có thời hạn, có {s['timed_due']:02d}" in html
             assert SUBJECTS[code] in html
             seen.setdefault(code, []).append(html)
     finally:
