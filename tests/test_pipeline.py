@@ -186,3 +186,21 @@ def test_explore_notebook_runs(tmp_path):
         for c in nb.cells
         for o in c.get("outputs", [])
     )
+
+
+BODY_PAGES = {"2022-Q1": 8, "2022-H1": 8, "2022-Q3": 8, "2022-Y": 10}
+
+
+@pytest.mark.parametrize("code", list(BODY_PAGES))
+def test_body_fits_its_pages(project, code):
+    """The body (I–V and the signature) does not repeat Phụ lục I: 6-month report ≤ 8 A4
+    pages, annual ≤ 10."""
+    reader = PdfReader(project / "output" / "2022" / f"{code}.pdf")
+    first_annex = next(
+        i
+        for i, page in enumerate(reader.pages)
+        if "TIẾN ĐỘ THỰC HIỆN CÁC NHIỆM VỤ" in page.extract_text()
+    )
+    assert first_annex <= BODY_PAGES[code]
+    last_body = reader.pages[first_annex - 1].extract_text()
+    assert "Nơi nhận" in last_body  # the signature closes the body
