@@ -39,6 +39,7 @@ J, C, L, R = (
 PARAGRAPH_STYLES: dict[str, tuple] = {
     "CCHC Body": ("Normal", 13, False, False, False, J, 1.27, 0, 6, False),
     "CCHC Lead": ("CCHC Body", 13, False, False, False, J, 1.27, 0, 6, True),
+    "CCHC Closing": ("CCHC Body", 13, False, False, False, J, 1.27, 0, 6, True),
     "CCHC Item": ("CCHC Body", 13, False, False, False, J, 1.27, 0, 6, False),
     "CCHC Plain": ("CCHC Body", 13, False, False, False, J, 0, 0, 6, False),
     "CCHC Center": ("CCHC Body", 13, False, False, False, C, 0, 0, 6, False),
@@ -205,4 +206,7 @@ def _stable(data: bytes) -> bytes:
 if __name__ == "__main__":
     data = build()
     OUT.write_bytes(data)
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(data):,} bytes, {len(STYLES)} styles)", file=sys.stderr)
+    print(
+        f"wrote {OUT.relative_to(ROOT)} ({len(data):,} bytes, {len(STYLES)} styles)",
+        file=sys.stderr,
+    )

@@ -46,6 +46,7 @@ __all__ = ["REQUIRED_STYLES", "render_docx"]
 PARAGRAPH_STYLE = {
     "body": "CCHC Body",
     "lead": "CCHC Lead",
+    "closing": "CCHC Closing",
     "item": "CCHC Item",
     "note": "CCHC Note",
     "center": "CCHC Center",

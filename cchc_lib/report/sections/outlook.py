@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from cchc_lib.report.context import ReportContext
-from cchc_lib.report.doc import Block, Fragment, Heading
+from cchc_lib.report.doc import Block, Fragment, Heading, Paragraph
 from cchc_lib.report.draft import draft_next, draft_proposals, narrative_text
-from cchc_lib.report.sections.common import body, paragraphs
+from cchc_lib.report.sections.common import paragraphs
 
 
 def next_period(ctx: ReportContext) -> Fragment:
@@ -25,10 +25,9 @@ def proposals(ctx: ReportContext) -> Fragment:
     text = narrative_text(ctx.results, "de_xuat")
     blocks: list[Block] = [Heading("V. ĐỀ XUẤT, KIẾN NGHỊ", 1)]
     blocks += paragraphs(text) if text else paragraphs(draft_proposals(ctx), generated=True)
-    blocks.append(
-        body(
-            f"Trên đây là báo cáo kết quả thực hiện công tác CCHC {ctx.period.label} của "
-            f"{ctx.agency}./."
-        )
+    closing = (
+        f"Trên đây là báo cáo kết quả thực hiện công tác CCHC {ctx.period.label} của "
+        f"{ctx.agency}./."
     )
+    blocks.append(Paragraph.of(closing, style="closing"))  # kept with the signature
     return Fragment(tuple(blocks))
