@@ -264,13 +264,20 @@ class TaskProgress:
 
 @dataclass(frozen=True)
 class MonthData:
-    """One validated monthly workbook."""
+    """One validated month: one workbook, or the units' workbooks of the month merged.
+
+    ``source`` is the workbook, or for a merged month the month's folder; ``files`` lists every
+    workbook read and ``origins`` the file each task's row and each indicator came from
+    (``(task id or "chỉ số:<code>", file)``; empty for a single workbook).
+    """
 
     month: str  # "2022-03"
     source: str
     progress: tuple[TaskProgress, ...]
     indicators: tuple[tuple[str, float | None], ...]  # (code, value) in catalog order
     narrative: tuple[tuple[str, str], ...] = ()  # (key of NARRATIVE_KEYS, text)
+    files: tuple[str, ...] = ()
+    origins: tuple[tuple[str, str], ...] = ()
 
     def progress_of(self, task_id: str) -> TaskProgress | None:
         for p in self.progress:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from cchc_lib.model import BUDGET_KINDS, DEADLINE_KINDS, STATUSES, Budget, Deadline, Measure
 from cchc_lib.monthly.cells import (
+    MAX_COUNT,
     cell_text,
     parse_count,
     parse_date,
@@ -248,16 +249,23 @@ def test_parse_percent_of_written_percentages(whole: int, tenth: int) -> None:
 
 
 @SETTINGS
-@given(st.integers(0, INT64))
+@given(st.integers(0, MAX_COUNT))
 @example(0)
-@example(2**53 + 1)  # above float precision: an int cell must not be rounded
+@example(MAX_COUNT)
 def test_parse_count_of_a_whole_number_is_that_number(n: int) -> None:
     assert parse_count(n) == n
-    if n < 2**53:
-        assert parse_count(float(n)) == n
-    if n < 10**15:
-        assert parse_count(str(n)) == n
-        assert parse_count(f"{n:,}".replace(",", ".")) == n  # Vietnamese thousands
+    assert parse_count(float(n)) == n
+    assert parse_count(str(n)) == n
+    assert parse_count(f"{n:,}".replace(",", ".")) == n  # Vietnamese thousands
+
+
+@SETTINGS
+@given(st.integers(MAX_COUNT + 1, INT64 * 2**40))
+@example(10**28)  # once crashed number formatting
+def test_parse_count_above_the_bound_is_an_error(n: int) -> None:
+    for value in (n, float(n), str(n)):
+        with pytest.raises(ValueError, match="quá lớn"):
+            parse_count(value)
 
 
 @SETTINGS

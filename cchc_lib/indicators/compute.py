@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cchc_lib.catalog import load_catalog
+from cchc_lib.catalog import Catalog, load_catalog, plan_catalog
 from cchc_lib.indicators.links import Link, link_measures
 from cchc_lib.indicators.results import ComparisonRow, MonthPoint, Results, Summary, TaskState
 from cchc_lib.indicators.targets import _evaluate_targets
@@ -24,13 +24,15 @@ def _by_area(plan: Plan, states: Sequence[TaskState]) -> tuple[tuple[str, str, S
     )
 
 
-def _series(months: Sequence[MonthData], period: Period) -> tuple[MonthPoint, ...]:
+def _series(
+    months: Sequence[MonthData], period: Period, catalog: Catalog
+) -> tuple[MonthPoint, ...]:
     by_month = {m.month: m for m in months}
-    codes = load_catalog().codes
+    codes = catalog.codes
     out = []
     for label in period.months:
         md = by_month.get(label)
-        mv = period_values([md], [label]) if md else dict.fromkeys(codes)
+        mv = period_values([md], [label], catalog) if md else dict.fromkeys(codes)
         out.append(MonthPoint(label, md is not None, tuple(mv.items()), _rates(mv)))
     return tuple(out)
 
@@ -70,7 +72,8 @@ def compute(
     rows = _latest_rows(months, period.months[-1])
     states = tuple(_task_state(t, rows.get(t.id), period) for t in plan.tasks)
     leads = dict.fromkeys(s.lead for s in states)
-    values = period_values(months, period.months)
+    catalog = plan_catalog(plan)
+    values = period_values(months, period.months, catalog)
     return Results(
         period=period,
         source=plan.source,
@@ -83,22 +86,25 @@ def compute(
         targets=_evaluate_targets(
             plan, link_measures(plan, tuple(links)), months, period, values, states
         ),
-        series=_series(months, period),
+        series=_series(months, period, catalog),
         months_present=tuple(m for m in period.months if m in present),
         months_missing=tuple(m for m in period.months if m not in present),
         narrative=_narrative(months, period),
     )
 
 
-def compare(current: Results, previous: Results | None) -> tuple[ComparisonRow, ...]:
+def compare(
+    current: Results, previous: Results | None, catalog: Catalog | None = None
+) -> tuple[ComparisonRow, ...]:
     """Per indicator and rate: (current, previous, change); change None when one side is."""
-    catalog = load_catalog()
+    catalog = catalog or load_catalog(current.period.year)
     prev_ind = dict(previous.indicators) if previous else {}
     prev_rates = dict(previous.rates) if previous else {}
     rows = []
     for code, value in current.indicators:
-        ind = catalog[code]
-        rows.append(_row(code, ind.name, ind.unit, value, prev_ind.get(code)))
+        ind = catalog.get(code)
+        name, unit = (ind.name, ind.unit) if ind else (code, "count")
+        rows.append(_row(code, name, unit, value, prev_ind.get(code)))
     for code, value in current.rates:
         rows.append(_row(code, RATES[code][0], "%", value, prev_rates.get(code)))
     return tuple(rows)

@@ -26,7 +26,8 @@ def _summary_json(s: Summary) -> dict[str, int]:
 
 def to_json(results: Results) -> dict[str, Any]:
     """The stable JSON form of results (keys may be added, never removed)."""
-    catalog = load_catalog()
+    catalog = load_catalog(results.period.year)
+    units = {c: (i.unit if (i := catalog.get(c)) else "count") for c, _ in results.indicators}
     p = results.period
     return {
         "period": {
@@ -62,7 +63,7 @@ def to_json(results: Results) -> dict[str, Any]:
             {"area": code, "title": title, **_summary_json(s)} for code, title, s in results.by_area
         ],
         "by_lead": [{"unit": u, **_summary_json(s)} for u, s in results.by_lead],
-        "indicators": {c: _num(v, catalog[c].unit) for c, v in results.indicators},
+        "indicators": {c: _num(v, units[c]) for c, v in results.indicators},
         "rates": {c: _num(v, "%") for c, v in results.rates},
         "targets": [
             {
@@ -86,7 +87,7 @@ def to_json(results: Results) -> dict[str, Any]:
             {
                 "month": m.month,
                 "present": m.present,
-                "values": {c: _num(v, catalog[c].unit) for c, v in m.values},
+                "values": {c: _num(v, units.get(c, "count")) for c, v in m.values},
                 "on_time_rate": _num(m.on_time_rate, "%"),
                 "online_share": _num(m.online_share, "%"),
             }

@@ -45,12 +45,12 @@ def period_from(
     Every month of the period must have its workbook; ``required=False`` is for another
     period read only for comparison: the months of the period that exist are read.
     """
-    from cchc_lib.monthly import load_months, months_for_period
+    from cchc_lib.monthly import load_months, month_exists, months_for_period
 
     folder = Path(data)
     wanted = months_for_period(folder, period)
     if not required:
-        wanted = tuple(m for m in wanted if (folder / f"{m}.xlsx").is_file())
+        wanted = tuple(m for m in wanted if month_exists(folder, m))
     months = load_months(folder, plan, months=wanted)
     results = compute(plan, months, period, links=links)
     return PeriodData(plan, links, period, folder, months, results)

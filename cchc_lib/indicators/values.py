@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from cchc_lib.catalog import load_catalog
+from cchc_lib.catalog import Catalog, load_catalog
 from cchc_lib.model import MonthData
 
 RATES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -23,20 +23,27 @@ RATES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 """Derived rates (%): code -> (Vietnamese name, numerator codes, denominator codes)."""
 
 
-def period_values(months: Sequence[MonthData], labels: Sequence[str]) -> dict[str, float | None]:
-    """Catalog indicators over the given month labels (flow: sum, stock: last value).
+def period_values(
+    months: Sequence[MonthData], labels: Sequence[str], catalog: Catalog | None = None
+) -> dict[str, float | None]:
+    """Catalog indicators over the given month labels (flow: sum, stock: last value,
+    opening: the first month's value).
 
     Months not present in ``months`` are skipped; a code none of them reports is None.
     """
     wanted = set(labels)
     chosen = sorted((m for m in months if m.month in wanted), key=lambda m: m.month)
+    tables = [dict(m.indicators) for m in chosen]
     out: dict[str, float | None] = {}
-    for ind in load_catalog().indicators:
-        vals = [v for v in (m.indicator(ind.code) for m in chosen) if v is not None]
+    for ind in (catalog or load_catalog()).indicators:
+        vals = [v for v in (t.get(ind.code) for t in tables) if v is not None]
         if not vals:
             out[ind.code] = None
         elif ind.kind == "flow":
             out[ind.code] = float(sum(vals))
+        elif ind.kind == "opening":
+            first = tables[0].get(ind.code) if tables and chosen[0].month == min(wanted) else None
+            out[ind.code] = float(first) if first is not None else None
         else:
             out[ind.code] = float(vals[-1])
     return out

@@ -1,8 +1,10 @@
 """Cell parsers for monthly workbooks.
 
 Parsers take a raw cell value (as python-calamine returns it: ``str``, ``float``,
-``int``, ``bool``, ``date``, ``datetime``, ``time``, ``timedelta`` or ``""``) and
-return a clean value or raise ``ValueError`` whose text is a Vietnamese explanation.
+``int``, ``bool``, ``date``, ``datetime``, ``time``, ``timedelta`` or ``""``, plus the two
+marks the reader adds: :class:`CellError` for an Excel error value and :class:`Percent` for a
+number formatted as a percentage) and return a clean value or raise ``ValueError`` whose text
+is a Vietnamese explanation.
 """
 
 from __future__ import annotations
@@ -34,6 +36,48 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u3000]|  ")  # what nfc() would change
 
+MAX_COUNT = 10**12
+"""Counts above this are typing mistakes (and would not format): an error, never a figure."""
+
+ERROR_CODES = frozenset(
+    ("#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+)
+"""Excel's error values (what a formula shows when it cannot be computed)."""
+
+
+class CellError(str):
+    """An Excel error value read from a cell ("#DIV/0!"): never a blank, never a number."""
+
+    __slots__ = ()
+
+
+class Percent(float):
+    """A number stored as a fraction and shown as a percentage (0.5 shown as "50%")."""
+
+    __slots__ = ()
+
+
+def error_code(value: object) -> str | None:
+    """The Excel error value of a cell (a :class:`CellError`, or text such as "#N/A"), else None.
+
+    >>> error_code(CellError("#DIV/0!")), error_code(" #n/a "), error_code("#1"), error_code(3)
+    ('#DIV/0!', '#N/A', None, None)
+    """
+    if type(value) is CellError:
+        return str(value)
+    if type(value) is str and value[:1] in "# " and value.strip().upper() in ERROR_CODES:
+        return value.strip().upper()
+    return None
+
+
+def check_error(value: object) -> None:
+    """Raise ``ValueError`` when the cell holds an Excel error value."""
+    code = error_code(value)
+    if code is not None:
+        raise ValueError(
+            f"ô có giá trị lỗi {code} của Excel (công thức không tính được), không phải số liệu"
+        )
+
 
 # --- months and windows ---------------------------------------------------------
 
@@ -56,14 +100,14 @@ def month_label(month: str) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (type(value) is str and not value.strip())
 
 
 def cell_text(value: object) -> str:
     """Any cell value as clean NFC text (dates as dd/mm/yyyy, 3.0 as "3")."""
     if value is None or value == "":
         return ""
-    if type(value) is str:
+    if type(value) is str or type(value) is CellError:
         text = value.strip()
         if (text.isascii() or unicodedata.is_normalized("NFC", text)) and not _ODD_SPACE.search(
             text
@@ -83,6 +127,7 @@ def parse_status(value: object) -> str | None:
     """A status label (any case, diacritics, normal form) -> key of STATUSES."""
     if is_blank(value):
         return None
+    check_error(value)
     key = _status_key(str(value))
     if key is None:
         raise ValueError(f"trạng thái không thuộc danh sách: {STATUS_LIST}")
@@ -95,6 +140,7 @@ def _status_key(text: str) -> str | None:
 
 
 def _number(value: object) -> float:
+    check_error(value)
     if isinstance(value, bool):
         raise ValueError("không phải là số")
     try:
@@ -115,9 +161,13 @@ def parse_percent(value: object) -> float | None:
     """A percentage 0–100: a number or text such as "80", "80%", "80,5"."""
     if is_blank(value):
         return None
-    if isinstance(value, str):
-        value = value.strip().removesuffix("%").strip()
-    x = _number(value)
+    if isinstance(value, Percent):
+        x = round(float(value) * 100, 9)
+    else:
+        if isinstance(value, str):
+            check_error(value)
+            value = value.strip().removesuffix("%").strip()
+        x = _number(value)
     if not 0 <= x <= 100:
         raise ValueError("tỷ lệ phải nằm trong khoảng từ 0 đến 100")
     return x
@@ -127,24 +177,35 @@ def parse_count(value: object, *, minimum: int = 0) -> int | None:
     """A whole number >= ``minimum``; text "1.234" (Vietnamese thousands) is accepted."""
     if is_blank(value):
         return None
+    if isinstance(value, Percent):
+        raise ValueError(
+            f"ô được định dạng phần trăm (hiện {_shown_percent(value)}) nhưng chỉ số này là "
+            "số nguyên"
+        )
     if isinstance(value, int) and not isinstance(value, bool):  # exact, even beyond 2**53
-        if value < minimum:
-            raise ValueError(f"số liệu không được nhỏ hơn {minimum}")
-        return value
-    if isinstance(value, str) and _THOUSANDS.match(value.strip()):
-        value = value.strip().replace(".", "")
-    x = _number(value)
-    if not x.is_integer():
-        raise ValueError("số liệu phải là số nguyên (không có phần thập phân)")
+        x: float | int = value
+    else:
+        if isinstance(value, str) and _THOUSANDS.match(value.strip()):
+            value = value.strip().replace(".", "")
+        x = _number(value)
+        if not x.is_integer():
+            raise ValueError("số liệu phải là số nguyên (không có phần thập phân)")
     if x < minimum:
         raise ValueError(f"số liệu không được nhỏ hơn {minimum}")
+    if x > MAX_COUNT:
+        raise ValueError("số liệu quá lớn (trên 1.000.000.000.000), có thể do gõ nhầm")
     return int(x)
+
+
+def _shown_percent(value: float) -> str:
+    return f"{round(value * 100, 6):g}%".replace(".", ",")
 
 
 def parse_date(value: object) -> date | None:
     """An Excel date, a datetime, an Excel serial number or text "dd/mm/yyyy"."""
     if is_blank(value):
         return None
+    check_error(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

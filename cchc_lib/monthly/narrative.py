@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cchc_lib.model import NARRATIVE_KEYS
-from cchc_lib.monthly.cells import cell_text, is_blank, parse_month
+from cchc_lib.monthly.cells import cell_text, error_code, is_blank, parse_month
 from cchc_lib.monthly.layout import (
     NARRATIVE_COLUMNS,
     SHEET_NARRATIVE,
@@ -21,9 +21,21 @@ from cchc_lib.monthly.sheets import (
 
 
 def read_narrative(
-    sheets: Mapping[str, Rows], name: str | None, month: str, out: Collector
+    sheets: Mapping[str, Rows],
+    name: str | None,
+    month: str,
+    out: Collector,
+    *,
+    required: bool = True,
+    quarter_note: bool = True,
 ) -> tuple[tuple[str, str], ...]:
-    """``(key, text)`` of the "Thuyết minh" sheet, in NARRATIVE_KEYS order, non-empty only."""
+    """``(key, text)`` of the "Thuyết minh" sheet, in NARRATIVE_KEYS order, non-empty only.
+
+    ``required=False``: a unit's workbook may leave the sheet out. ``quarter_note``: warn when
+    a quarter-end month has no text.
+    """
+    if name is None and not required:
+        return ()
     start = start_sheet(sheets, name, SHEET_NARRATIVE, NARRATIVE_COLUMNS, "label", out)
     if start is None:
         return ()
@@ -35,7 +47,17 @@ def read_narrative(
     texts: dict[str, str] = {}
     for i in range(h + 1, len(rows)):
         row, r = rows[i], i + 1
-        label, text = cell_at(row, cols["label"]), cell_text(cell_at(row, cols.get("text")))
+        label, raw = cell_at(row, cols["label"]), cell_at(row, cols.get("text"))
+        if error_code(raw) is not None:
+            out.error(
+                f"ô có giá trị lỗi {error_code(raw)} của Excel",
+                "ghi nội dung bằng chữ, không dùng công thức",
+                row=r,
+                column=head["text"],
+                value=error_code(raw),
+            )
+            continue
+        text = cell_text(raw)
         if not text:
             continue
         key = labels.get(header_key(label)) if not is_blank(label) else None
@@ -59,7 +81,7 @@ def read_narrative(
             texts[key] += "\n" + text
         else:
             texts[key] = text
-    if not texts and parse_month(month)[1] % 3 == 0:
+    if quarter_note and not texts and parse_month(month)[1] % 3 == 0:
         out.warning(
             f"tháng {month} là tháng cuối quý nhưng chưa có thuyết minh",
             "ghi ngắn gọn ưu điểm, tồn tại, nguyên nhân, nhiệm vụ kỳ tới, đề xuất",

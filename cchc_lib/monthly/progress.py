@@ -13,7 +13,9 @@ from cchc_lib.fmt import fmt_date
 from cchc_lib.model import STATUSES, MonthData, Plan, TaskProgress
 from cchc_lib.monthly.cells import (
     STATUS_LIST,
+    CellError,
     cell_text,
+    error_code,
     is_blank,
     parse_date,
     parse_percent,
@@ -32,6 +34,7 @@ from cchc_lib.monthly.sheets import (
     parse_cell,
     start_sheet,
 )
+from cchc_lib.monthly.units import Scope
 from cchc_lib.periods import year_window
 
 _PROGRESS_DATA = ("status", "percent", "completed_on", "result", "difficulties", "note")
@@ -71,10 +74,13 @@ class _Columns:
 class _ProgressRows:
     """Reads the rows of one "Tiến độ" sheet into ``TaskProgress`` values, recording problems."""
 
-    def __init__(self, plan: Plan, cutoff: date, cols: _Columns, out: Collector) -> None:
+    def __init__(
+        self, plan: Plan, cutoff: date, cols: _Columns, out: Collector, scope: Scope | None = None
+    ) -> None:
         self.cols, self.out, self.cutoff = cols, out, cutoff
         self.year = plan.meta.year
         self.tasks = {t.id for t in plan.tasks}
+        self.others: Mapping[str, str] = scope.others if scope is not None else {}
         self.seen: dict[str, int] = {}
         self.known_status: dict[object, str | None] = {}
 
@@ -97,9 +103,9 @@ class _ProgressRows:
             "status": status,
             "percent": percent,
             "completed_on": done_on,
-            "result": _text(row, c.result),
-            "difficulties": _text(row, c.difficulties),
-            "note": _text(row, c.note),
+            "result": self.text(row, r, c.result, "result"),
+            "difficulties": self.text(row, r, c.difficulties, "difficulties"),
+            "note": self.text(row, r, c.note, "note"),
             "row": r,
         }
         if _FAST_PROGRESS:
@@ -118,6 +124,15 @@ class _ProgressRows:
                     row=r,
                     column=_HEAD["task_id"],
                 )
+            return None
+        if error_code(raw) is not None:
+            self.out.error(
+                f"ô mã nhiệm vụ có giá trị lỗi {error_code(raw)} của Excel",
+                "ghi lại đúng mã nhiệm vụ như biểu mẫu",
+                row=r,
+                column=_HEAD["task_id"],
+                value=str(raw),
+            )
             return None
         tid = raw if raw in self.tasks else cell_text(raw)
         if tid not in self.tasks:
@@ -139,7 +154,37 @@ class _ProgressRows:
             )
             return None
         self.seen[tid] = r
+        if self.others and tid in self.others:
+            if any(not is_blank(row[k]) for k in self.cols.data):
+                self.out.error(
+                    f"nhiệm vụ {tid}: {self.others[tid]}",
+                    "xóa số liệu ở dòng này; tiến độ của nhiệm vụ do tệp của đơn vị chủ trì báo",
+                    row=r,
+                    column=_HEAD["task_id"],
+                    value=raw,
+                )
+            return None
         return str(tid)
+
+    def text(self, row: Sequence[object], r: int, c: int | None, key: str) -> str:
+        """A free-text cell; an Excel error value in it is an error (never read as text)."""
+        if c is None:
+            return ""
+        value = row[c]
+        if value == "" or value is None:
+            return ""
+        if type(value) is CellError or (type(value) is str and value[:1] == "#"):
+            code = error_code(value)
+            if code is not None:
+                self.out.error(
+                    f"ô có giá trị lỗi {code} của Excel (công thức không tính được)",
+                    "ghi nội dung bằng chữ, không dùng công thức lỗi",
+                    row=r,
+                    column=_HEAD[key],
+                    value=code,
+                )
+                return ""
+        return cell_text(value)
 
     def status(self, row: Sequence[object], r: int) -> str | None:
         """The status key; a blank status is "not_started" (warned); None when unknown."""
@@ -258,18 +303,28 @@ class _ProgressRows:
 
 
 def read_progress(
-    sheets: Mapping[str, Rows], name: str | None, plan: Plan, cutoff: date, out: Collector
+    sheets: Mapping[str, Rows],
+    name: str | None,
+    plan: Plan,
+    cutoff: date,
+    out: Collector,
+    scope: Scope | None = None,
 ) -> tuple[TaskProgress, ...]:
-    """The rows of the "Tiến độ" sheet, checked against the plan and the month's cut-off."""
+    """The rows of the "Tiến độ" sheet, checked against the plan and the month's cut-off.
+
+    ``scope`` says which tasks the file must give (default: all) and which belong to other
+    files of the month.
+    """
     start = start_sheet(sheets, name, SHEET_PROGRESS, PROGRESS_COLUMNS, "task_id", out)
     if start is None:
         return ()
     rows, h, cols = start
     missing_columns(_PROGRESS_DATA, cols, PROGRESS_COLUMNS, h + 1, out)
-    reader = _ProgressRows(plan, cutoff, _Columns.bind(cols), out)
+    reader = _ProgressRows(plan, cutoff, _Columns.bind(cols), out, scope)
     result = [p for i in range(h + 1, len(rows)) if (p := reader.read(rows[i], i + 1)) is not None]
+    wanted = scope.tasks if scope is not None else None
     for t in plan.tasks:
-        if t.id not in reader.seen:
+        if (wanted is None or t.id in wanted) and t.id not in reader.seen:
             out.error(
                 f"thiếu dòng của nhiệm vụ {t.id} ({_short(t.task)})",
                 f"khôi phục dòng của nhiệm vụ {t.id}, hoặc {TEMPLATE_FIX}",
@@ -286,13 +341,6 @@ _FAST_PROGRESS = "__slots__" not in vars(TaskProgress) and not hasattr(
 )
 
 
-def _text(row: Sequence[object], c: int | None) -> str:
-    if c is None:
-        return ""
-    value = row[c]
-    return "" if value == "" or value is None else cell_text(value)
-
-
 _DATE_FIX = "ghi ngày dạng dd/mm/yyyy, ví dụ 10/03/2022"
 
 
@@ -301,18 +349,27 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def check_sequence(months: Sequence[MonthData]) -> list[Problem]:
-    """Warn when a task marked ``Hoàn thành`` goes back to another status later on."""
+    """Warn when a task marked ``Hoàn thành`` goes back to another status later on, or its
+    percent falls below the month before's."""
     problems: list[Problem] = []
     done_in: dict[str, str] = {}
+    last_pct: dict[str, tuple[str, float]] = {}
     for data in sorted(months, key=lambda d: d.month):
+        origins = dict(data.origins)
         for p in data.progress:
             first = done_in.get(p.task_id)
+            source = origins.get(p.task_id, data.source)
+            before = last_pct.get(p.task_id)
+            if p.percent is not None:
+                if before is not None and p.percent < before[1] and first is None:
+                    problems.append(_lower_percent(source, data.month, p, before))
+                last_pct[p.task_id] = (data.month, p.percent)
             if p.status == "done":
                 done_in.setdefault(p.task_id, data.month)
             elif first is not None:
                 problems.append(
                     Problem(
-                        data.source,
+                        source,
                         f"nhiệm vụ {p.task_id} đã báo “Hoàn thành” ở tháng {first} "
                         f"nhưng tháng {data.month} lại báo “{STATUSES[p.status]}”",
                         "kiểm tra lại trạng thái; nếu nhiệm vụ phải làm lại thật, "
@@ -325,3 +382,20 @@ def check_sequence(months: Sequence[MonthData]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _lower_percent(
+    source: str, month: str, p: TaskProgress, before: tuple[str, float]
+) -> Problem:
+    return Problem(
+        source,
+        f"nhiệm vụ {p.task_id}: tỷ lệ hoàn thành {p.percent:g}% thấp hơn tháng "
+        f"{before[0]} ({before[1]:g}%)",
+        "kiểm tra lại tỷ lệ; tỷ lệ là khối lượng đã làm từ đầu năm, không giảm theo tháng "
+        "(nếu phải làm lại, ghi lý do ở cột “Ghi chú”)",
+        sheet=SHEET_PROGRESS,
+        row=p.row,
+        column=_HEAD["percent"],
+        value=p.percent,
+        severity="warning",
+    )

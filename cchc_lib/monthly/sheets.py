@@ -161,6 +161,15 @@ def read_meta(sheets: Mapping[str, Rows], progress: str | None) -> tuple[str | N
     return month, fingerprint
 
 
+def meta_value(sheets: Mapping[str, Rows], key: str) -> str | None:
+    """A value written by ``cchc template`` in the hidden sheet (``unit``, ``plan_year``…)."""
+    meta = find_sheet(sheets, SHEET_META)
+    for row in sheets[meta] if meta else ():
+        if len(row) >= 2 and row[0] == key and isinstance(row[1], str) and row[1].strip():
+            return row[1].strip()
+    return None
+
+
 def start_sheet(
     sheets: Mapping[str, Rows], name: str | None, canonical: str, columns, anchor: str, out
 ) -> tuple[Rows, int, dict[str, int]] | None:

@@ -1,0 +1,109 @@
+"""Units and what each unit's workbook holds.
+
+A task is reported by its lead unit — the first unit named in "Chủ trì" — and an indicator by
+its owner (the catalog's ``owner``, else the focal unit). The focal unit is the catalog's
+``focal_unit`` (a plan's ``<plan>.indicators.yaml`` names it), else the unit leading most tasks.
+Unit names are matched without case or diacritics, through the plan's unit aliases.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from cchc_lib.catalog import Catalog, plan_catalog
+from cchc_lib.model import Plan
+from cchc_lib.text import fold, nfc
+
+__all__ = [
+    "Scope",
+    "focal_unit",
+    "lead_of",
+    "resolve_unit",
+    "unit_indicators",
+    "unit_names",
+    "unit_tasks",
+]
+
+
+def lead_of(plan: Plan) -> dict[str, str]:
+    """Task id -> the unit reporting it (its first lead; "" when the plan names none)."""
+    return {t.id: (t.lead[0] if t.lead else "") for t in plan.tasks}
+
+
+def focal_unit(plan: Plan, catalog: Catalog | None = None) -> str:
+    """The unit that owns the indicators without an owner (see the module's text)."""
+    catalog = catalog or plan_catalog(plan)
+    if catalog.focal_unit:
+        return resolve_unit(catalog.focal_unit, plan) or catalog.focal_unit
+    counts = Counter(u for u in lead_of(plan).values() if u)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def unit_names(plan: Plan, catalog: Catalog | None = None) -> tuple[str, ...]:
+    """Every unit that reports something: leads in plan order, then indicator owners."""
+    catalog = catalog or plan_catalog(plan)
+    focal = focal_unit(plan, catalog)
+    names = [focal] if focal else []
+    names += [u for u in lead_of(plan).values() if u]
+    names += [catalog.owner_of(c, focal) for c in catalog.codes]
+    return tuple(u for u in dict.fromkeys(names) if u)
+
+
+@lru_cache(maxsize=16)
+def _aliases(source: str) -> dict[str, str]:
+    from cchc_lib.plan.units import aliases_for  # the plan's own table, read only
+
+    try:
+        return aliases_for(source)
+    except Exception:  # noqa: BLE001 - a broken aliases file was already reported with the plan
+        return {}
+
+
+def resolve_unit(name: str, plan: Plan) -> str | None:
+    """The canonical name of unit ``name`` (a plan unit, an alias of one), or None.
+
+    Matching ignores case, diacritics and Unicode normal form.
+    """
+    wanted = fold(nfc(name))
+    names = {fold(u): u for u in unit_names(plan)}
+    if wanted in names:
+        return names[wanted]
+    alias = _aliases(plan.source).get(wanted)
+    if alias is not None and fold(alias) in names:
+        return names[fold(alias)]
+    return None
+
+
+def unit_tasks(plan: Plan, unit: str) -> tuple[str, ...]:
+    """Ids of the tasks ``unit`` reports (it is their first lead)."""
+    return tuple(t for t, u in lead_of(plan).items() if u == unit)
+
+
+def unit_indicators(plan: Plan, unit: str, catalog: Catalog | None = None) -> tuple[str, ...]:
+    """Codes of the indicators ``unit`` reports."""
+    catalog = catalog or plan_catalog(plan)
+    focal = focal_unit(plan, catalog)
+    return tuple(c for c in catalog.codes if catalog.owner_of(c, focal) == unit)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one workbook of a month must hold.
+
+    ``tasks``/``indicators``: what it must give (a missing row is an error); ``others``: rows
+    that belong to other files this month (task id or code -> why): skipped when blank, an
+    error when filled in. ``unit`` is None for the whole agency's workbook.
+    """
+
+    unit: str | None
+    tasks: frozenset[str]
+    indicators: tuple[str, ...]
+    others: Mapping[str, str] = field(default_factory=dict)
+    quarter_note: bool = True  # warn when a quarter-end month has no narrative
+
+    @classmethod
+    def whole(cls, plan: Plan, catalog: Catalog) -> Scope:
+        return cls(None, frozenset(t.id for t in plan.tasks), catalog.codes)
