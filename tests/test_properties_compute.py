@@ -2,7 +2,7 @@
 
 Small random plans are built from ``cchc_lib.model`` values; random monthly data
 report task rows and catalog indicators. ``flow`` indicators sum over the months,
-``stock`` indicators take the last month with a value.
+``stock`` indicators take the last month with a value, ``opening`` ones the first month's.
 """
 
 from __future__ import annotations
@@ -212,13 +212,17 @@ link_choices = st.sampled_from(["none", "default"])
 
 
 def reference(months: list[MonthData], labels: tuple[str, ...] | list[str]) -> dict:
-    """Flow: sum over the months present; stock: the last month (by label) with a value."""
+    """Flow: sum over the months present; stock: the last month (by label) with a value;
+    opening: the first label's month (None when that month or its value is missing)."""
     chosen = sorted((m for m in months if m.month in set(labels)), key=lambda m: m.month)
     out: dict[str, float | None] = {}
     for code in CODES:
         vals = [v for m in chosen if (v := m.indicator(code)) is not None]
         if not vals:
             out[code] = None
+        elif KIND[code] == "opening":
+            first = [m for m in chosen if m.month == min(labels)]
+            out[code] = first[0].indicator(code) if first else None
         elif KIND[code] == "flow":
             out[code] = math.fsum(vals)
         else:
@@ -312,6 +316,8 @@ def test_indicators_are_period_values_of_the_period(scenario, code: str, links: 
         series = [v for p in r.series if p.present and (v := p.value(c)) is not None]
         if KIND[c] == "flow":
             assert close(r.indicator(c), math.fsum(series) if series else None), c
+        elif KIND[c] == "opening":
+            assert r.indicator(c) == r.series[0].value(c), c
         else:
             assert r.indicator(c) == (series[-1] if series else None), c
 
@@ -343,6 +349,8 @@ def test_stock_is_the_last_present_months_value(scenario, code: str) -> None:
 
 def combine(kind: str, parts: list[float | None]) -> float | None:
     """A period's value from consecutive sub-periods' values, by the indicator's kind."""
+    if kind == "opening":
+        return parts[0] if parts else None
     known = [v for v in parts if v is not None]
     if not known:
         return None

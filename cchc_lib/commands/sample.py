@@ -21,6 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--scale", type=float, default=1.0, help="hệ số quy mô số hồ sơ, văn bản, CBCC (mặc định 1)"
     )
+    p.add_argument(
+        "--by-unit",
+        action="store_true",
+        help="mỗi đơn vị một tệp mỗi tháng (YYYY-MM/<đơn vị>.xlsx) thay vì một tệp chung",
+    )
     p.add_argument("--force", action="store_true", help="ghi vào thư mục đã có tệp")
     p.set_defaults(func=cmd_sample)
 
@@ -38,6 +43,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
         raise CchcError(f"Tham số --scale phải lớn hơn 0 (đang là {args.scale}).")
     plan = load_plan(args.plan)
     year = args.year or plan.meta.year
-    paths = generate_year(plan, year, out, seed=args.seed, unit_scale=args.scale)
+    paths = generate_year(
+        plan, year, out, seed=args.seed, unit_scale=args.scale, by_unit=args.by_unit
+    )
     print(f"Đã sinh {len(paths)} tệp số liệu mẫu năm {year} vào {out} (seed {args.seed}).")
     return 0

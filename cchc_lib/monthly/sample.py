@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from cchc_lib.catalog import plan_catalog
 from cchc_lib.fmt import fmt_pct
 from cchc_lib.model import NARRATIVE_KEYS, Plan, Task, TaskProgress
 from cchc_lib.monthly.template import (
@@ -22,6 +23,7 @@ from cchc_lib.monthly.template import (
     fill_workbook,
     save_workbook,
 )
+from cchc_lib.monthly.units import focal_unit, unit_indicators, unit_names, unit_tasks
 from cchc_lib.periods import month_window, year_window
 from cchc_lib.text import fold
 
@@ -146,7 +148,12 @@ def _inspection_months(plan: Plan, year: int) -> list[int]:
     return [7, 8, 9]
 
 
-def _indicators(plan: Plan, year: int, rng: random.Random, scale: float) -> list[dict]:
+def _indicators(
+    plan: Plan, year: int, rng: random.Random, scale: float, extra: random.Random
+) -> list[dict]:
+    """Twelve months of the catalog's figures; ``extra`` draws the indicators added to the
+    catalog later, so the earlier ones keep their values for a given seed."""
+
     def n(x: float) -> int:
         return max(0, round(x * scale))
 
@@ -174,7 +181,8 @@ def _indicators(plan: Plan, year: int, rng: random.Random, scale: float) -> list
         resolved = max(0, received + pending - new_pending)
         late = min(resolved, rng.randint(0, max(0, 3 - m // 4)))
         early = round((resolved - late) * rng.uniform(0.6, 0.8))
-        pending = new_pending
+        carried, pending = pending, new_pending
+        feedback = extra.choice((0, 0, 1, 1, 2, 3))
         staff += 1 if m in hires else 0
         trained = min(trained_left, rng.randint(2, 8) if m < 12 else trained_left)
         trained_left -= trained
@@ -193,6 +201,7 @@ def _indicators(plan: Plan, year: int, rng: random.Random, scale: float) -> list
                 "tthc_nghia_vu_tai_chinh": nvtc,
                 "tthc_thanh_toan_truc_tuyen": round(nvtc * (0.30 + 0.60 * f)),
                 "hs_tiep_nhan": received,
+                "hs_ky_truoc": carried,
                 "hs_truc_tuyen": online,
                 "hs_bcci": post,
                 "hs_truoc_han": early,
@@ -200,6 +209,10 @@ def _indicators(plan: Plan, year: int, rng: random.Random, scale: float) -> list
                 "hs_tre_han": late,
                 "hs_dang_giai_quyet": pending,
                 "hs_qua_han_chua_giai_quyet": rng.choice((0, 0, 0, 1)) if m < 7 else 0,
+                "hs_so_hoa": round(received * extra.uniform(0.35 + 0.4 * f, 0.45 + 0.4 * f)),
+                "gd_thanh_toan_truc_tuyen": n(extra.randint(15, 30) * (1 + 2 * f)),
+                "pakn_tiep_nhan": feedback,
+                "pakn_da_xu_ly": feedback - (1 if feedback and m == 12 and extra.random() < 0.5 else 0),
                 "vb_di": sent,
                 "vb_di_ky_so": min(sent, round(sent * (0.86 + 0.12 * f))),
                 "vb_giao": assigned,
@@ -311,24 +324,61 @@ def generate_year(
     *,
     seed: int = 2022,
     unit_scale: float = 1.0,
+    by_unit: bool = False,
 ) -> list[Path]:
-    """Write ``YYYY-01.xlsx`` … ``YYYY-12.xlsx`` into ``out_dir`` (created if needed).
+    """Write ``YYYY-01.xlsx`` … ``YYYY-12.xlsx`` into ``out_dir`` (created if needed); with
+    ``by_unit``, one workbook per unit and month instead: ``YYYY-MM/<unit>.xlsx``.
 
-    Deterministic: the same arguments give byte-identical files. Returns the paths.
+    Deterministic: the same arguments give byte-identical files (and the same figures with or
+    without ``by_unit``). Returns the paths.
     """
     rng = random.Random(seed)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    catalog = plan_catalog(plan)
     tracks = _tracks(plan, year, rng)
-    series = _indicators(plan, year, rng, unit_scale)
+    series = _indicators(plan, year, rng, unit_scale, random.Random(seed * 7919 + 13))
     paths = []
     for m in range(1, 13):
         month = f"{year}-{m:02d}"
         progress = _progress(plan, tracks, m, year, rng)
         narrative = _narrative(rng, m, progress, series, tracks, plan, year) if m % 3 == 0 else {}
+        values = {c: v for c, v in series[m - 1].items() if c in catalog}
+        if by_unit:
+            paths += _unit_files(plan, month, out, progress, values, narrative)
+            continue
         wb = build_template(plan, month)
-        fill_workbook(wb, progress=progress, indicators=series[m - 1], narrative=narrative)
+        fill_workbook(wb, progress=progress, indicators=values, narrative=narrative)
         path = out / f"{month}.xlsx"
+        save_workbook(wb, path, timestamp=default_timestamp(month))
+        paths.append(path)
+    return paths
+
+
+def _unit_files(
+    plan: Plan,
+    month: str,
+    out: Path,
+    progress: list[TaskProgress],
+    values: dict,
+    narrative: dict[str, str],
+) -> list[Path]:
+    """The month as one workbook per unit; the narrative is the focal unit's."""
+    focal = focal_unit(plan)
+    paths = []
+    for unit in unit_names(plan):
+        tasks, codes = set(unit_tasks(plan, unit)), unit_indicators(plan, unit)
+        if not tasks and not codes:
+            continue
+        wb = build_template(plan, month, unit=unit)
+        fill_workbook(
+            wb,
+            progress=[p for p in progress if p.task_id in tasks],
+            indicators={c: values[c] for c in codes if c in values},
+            narrative=narrative if unit == focal else None,
+        )
+        path = out / month / f"{unit}.xlsx"
+        path.parent.mkdir(exist_ok=True)
         save_workbook(wb, path, timestamp=default_timestamp(month))
         paths.append(path)
     return paths
