@@ -6,11 +6,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 
-from cchc_lib.errors import CchcError, ParameterError
+from cchc_lib.errors import ParameterError
 from cchc_lib.indicators import Results
-from cchc_lib.indicators.load import PeriodData, load_period, period_from
+from cchc_lib.indicators.load import (
+    Comparison,
+    Comparisons,
+    load_comparisons,
+    load_period,
+)
 from cchc_lib.model import MonthData, Plan
 from cchc_lib.paths import resolve
 from cchc_lib.periods import Period
@@ -24,9 +28,18 @@ class ReportContext:
     period: Period
     months: tuple[MonthData, ...]  # the year to date (the period's months all present)
     results: Results
-    previous: Results | None  # the preceding period, when its data exists
-    previous_year: Results | None = None  # the previous year (annual report), when it exists
-    notes: tuple[str, ...] = field(default=())
+    previous: Comparison | None = None  # the period just before (quarters, months)
+    last_year: Comparison | None = None  # the same period of the previous year
+    notes: tuple[str, ...] = field(default=())  # why a comparison is missing (for the analyst)
+
+    @property
+    def comparisons(self) -> Comparisons:
+        return Comparisons(self.previous, self.last_year, self.notes)
+
+    @property
+    def previous_year(self) -> Comparison | None:
+        """The previous year (annual report), when its figures are there."""
+        return self.last_year if self.period.kind == "year" else None
 
     # --- names -----------------------------------------------------------------------
     @property
@@ -60,36 +73,6 @@ class ReportContext:
         return self.period.kind == "year"
 
 
-def _optional_results(
-    current: PeriodData, folder: Path, period: Period
-) -> tuple[Results | None, str]:
-    """Results of another period when its workbooks are there and read, else None and why.
-
-    The comparison is optional: another year's workbooks follow that year's plan, so any
-    problem reading them leaves the report without the comparison, never without the report.
-    """
-    if not all((folder / f"{m}.xlsx").is_file() for m in period.months):
-        return None, ""
-    try:
-        other = period_from(current.plan, current.links, folder, period)
-    except CchcError as exc:
-        first = str(exc).splitlines()[0].rstrip(":")
-        return None, (
-            f"Số liệu {period.label} có trong thư mục dữ liệu {folder.name} nhưng không đọc được "
-            f"theo Kế hoạch này ({first}), nên báo cáo chưa so sánh với kỳ đó."
-        )
-    return other.results, ""
-
-
-def data_folder_for(folder: Path, year: int, base_year: int) -> Path:
-    """The folder of another year's workbooks: ``data/2021`` beside ``data/2022``."""
-    if year == base_year:
-        return folder
-    if folder.name == str(base_year):
-        return folder.with_name(str(year))
-    return folder
-
-
 def load_context(params: ReportParameters) -> ReportContext:
     """Load the plan and the workbooks the report's period needs, and compute the results."""
     from cchc_lib.report import charts
@@ -98,19 +81,17 @@ def load_context(params: ReportParameters) -> ReportContext:
     current = load_period(
         resolve(params.plan), resolve(params.data), params.report, rule=params.window_rule
     )
-    period, folder = current.period, current.data
-    prev_period = period.previous
-    prev_folder = data_folder_for(folder, prev_period.year, period.year)
-    previous, note = None, ""
-    if prev_folder.is_dir() and (prev_period.year == period.year or prev_folder != folder):
-        previous, note = _optional_results(current, prev_folder, prev_period)
+    last_year = resolve(params.previous_year_data) if params.previous_year_data else ""
+    comparisons = load_comparisons(
+        current, previous_year_data=last_year, rule=params.window_rule
+    )
     return ReportContext(
         params=params,
         plan=current.plan,
-        period=period,
+        period=current.period,
         months=current.months,
         results=current.results,
-        previous=previous,
-        previous_year=previous if period.kind == "year" else None,
-        notes=(note,) if note else (),
+        previous=comparisons.previous,
+        last_year=comparisons.last_year,
+        notes=comparisons.notes,
     )
