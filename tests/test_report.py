@@ -244,6 +244,7 @@ def test_annual_extras(reports):
     assert "3. Đánh giá kết quả thực hiện Kế hoạch CCHC năm 2022" in text
     assert "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2023" in text
     assert "Chỉ số CCHC năm 2022" in text
+    assert "năm 2021 hoàn thành" in text  # compared with the bundled data/2021
     assert "3. Đánh giá kết quả" not in text_of(reports["2022-Q3"][1])
 
 
@@ -359,12 +360,35 @@ def test_previous_year_of_another_plan_does_not_break_the_report(
         f.rename(f.with_name(f.name.replace("2023-", "2021-")))
     doc = build_report(report="2022-Y", data=str(root / "2022"), report_date="2022-12-14", **PARAMS)
     text = text_of(str(doc.all_sections()))
-    assert doc.ctx.previous_year is None
+    assert doc.ctx.last_year is None
     assert "Chưa có số liệu năm 2021 để so sánh" in text and "thư mục" not in text
+    assert any("tệp kế hoạch" in n for n in doc.ctx.notes)  # why, for the analyst
     assert "Phụ lục II" in text
 
 
-def test_statistics_columns_name_both_periods(reports):
+def test_statistics_columns_name_every_compared_period(reports):
     text = text_of(reports["2022-Q3"][1])
-    assert "Quý III năm 2022 Quý II năm 2022 Số liệu Tăng (+), giảm (−)" in text
+    assert "Quý III năm 2022 Quý II năm 2022 Cùng kỳ năm 2021 Số liệu Tăng (+), giảm (−)" in text
     assert "Quý iii" not in text
+    assert "Quý I năm 2022 Quý IV năm 2021 Cùng kỳ năm 2021" in text_of(reports["2022-Q1"][1])
+
+
+def test_comparison_columns_are_last_years_figures(reports, data_dir):
+    """The bundled data/2021, read under its own plan, fills the columns of every report."""
+    from cchc_lib.indicators.load import load_period
+
+    last = ROOT / "data" / "2021"
+    plan_2021 = next(last.glob("*.txt"))
+    for code in DATES:
+        doc = reports[code][0]
+        c = doc.ctx.comparisons
+        assert c.notes == () and c.last_year is not None, code
+        want = load_period(plan_2021, last, f"2021{code[4:]}").results
+        assert c.last_year.indicators == dict(want.indicators)
+        assert c.last_year.summary == want.summary
+        received = f"{int(want.indicator('hs_tiep_nhan')):,}".replace(",", ".")
+        assert received in text_of(reports[code][1]), code
+    assert reports["2022-Q1"][0].ctx.comparisons.previous.period.code == "2021-Q4"
+    assert reports["2022-Q3"][0].ctx.comparisons.previous.period.code == "2022-Q2"
+    annual = text_of(reports["2022-Y"][1])
+    assert "năm 2021 hoàn thành" in annual
