@@ -69,12 +69,13 @@ report = "2022-H1"  # kỳ bất kỳ: 2022-03, 2022-Q2, 2022-9M, 2022-Y, ...
 plan = "data/plan/000_04455437811e3eec.txt"
 data = "data/2022"
 window_rule = "official"
-unit = ""  # đơn vị chủ trì cần xem (để trống: tất cả)"""
+unit = ""  # đơn vị cần xem, chủ trì hoặc phối hợp, tên đầy đủ hoặc viết tắt (để trống: tất cả)"""
 
 explore = nb(
     [
         new_markdown_cell(
-            "# Khám phá số liệu CCHC\nBảng và biểu đồ của một kỳ bất kỳ, lọc theo đơn vị chủ trì."
+            "# Khám phá số liệu CCHC\nBảng và biểu đồ của một kỳ bất kỳ, lọc theo đơn vị "
+            "(các nhiệm vụ đơn vị chủ trì hoặc phối hợp)."
         ),
         new_code_cell(EXPLORE_PARAMS, metadata={"tags": ["parameters"]}),
         new_code_cell(
@@ -82,6 +83,8 @@ explore = nb(
         ),
         new_code_cell("view.summary_by_unit()"),
         new_code_cell("view.tasks()"),
+        new_markdown_cell("Các nhiệm vụ chậm (quá hạn chưa hoàn thành, hoặc hoàn thành sau thời hạn):"),
+        new_code_cell("view.late_tasks()"),
         new_code_cell("view.indicators()"),
         new_code_cell("view.monthly()"),
         new_code_cell("view.targets()"),
