@@ -175,7 +175,15 @@ class View:
         return Html(_img(chart[0]))
 
 
-_SUMMARY_COLUMNS = ("Đơn vị", "Số nhiệm vụ", "Hoàn thành", "Đúng hạn", "Chậm", "Quá hạn", "Thường xuyên")
+_SUMMARY_COLUMNS = (
+    "Đơn vị",
+    "Số nhiệm vụ",
+    "Hoàn thành",
+    "Đúng hạn",
+    "Chậm",
+    "Quá hạn",
+    "Thường xuyên",
+)
 
 
 def _task_columns(with_role: bool) -> list[str]:

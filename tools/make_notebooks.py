@@ -83,7 +83,9 @@ explore = nb(
         ),
         new_code_cell("view.summary_by_unit()"),
         new_code_cell("view.tasks()"),
-        new_markdown_cell("Các nhiệm vụ chậm (quá hạn chưa hoàn thành, hoặc hoàn thành sau thời hạn):"),
+        new_markdown_cell(
+            "Các nhiệm vụ chậm (quá hạn chưa hoàn thành, hoặc hoàn thành sau thời hạn):"
+        ),
         new_code_cell("view.late_tasks()"),
         new_code_cell("view.indicators()"),
         new_code_cell("view.monthly()"),

@@ -6,7 +6,6 @@ import argparse
 from datetime import date
 
 from cchc_lib.errors import CchcError
-
 from cchc_lib.periods import RULES
 
 
@@ -45,6 +44,3 @@ def cmd_status(args: argparse.Namespace) -> int:
     status = period_status(plan, args.data, period, today)
     print(render_status(status, args.data, today), end="")
     return 0 if status.complete else 1
-
-
-

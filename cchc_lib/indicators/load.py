@@ -303,7 +303,11 @@ def read_totals(path: Path, year: int) -> dict[str, dict[str, float | None]]:
             raise CchcError(
                 f"tệp {path}, kỳ {code}: "
                 + (f"mã không có trong danh mục: {', '.join(map(str, bad))}. " if bad else "")
-                + (f"giá trị không phải số không âm: {', '.join(map(str, wrong))}." if wrong else "")
+                + (
+                    f"giá trị không phải số không âm: {', '.join(map(str, wrong))}."
+                    if wrong
+                    else ""
+                )
             )
         out[per.code] = {str(k): None if v is None else float(v) for k, v in values.items()}
     return out

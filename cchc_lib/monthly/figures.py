@@ -23,7 +23,6 @@ from cchc_lib.monthly.sheets import (
     start_sheet,
 )
 
-
 CARRIED_NOTE = "Chép từ tháng"
 """How ``cchc template --from`` marks a stock value copied from last month, to be confirmed."""
 
@@ -95,26 +94,7 @@ def read_indicators(
             )
             continue
         where[code] = r
-        unit = catalog[code].unit
-        parser: Callable[[object], float | None]
-        if unit == "%":
-            parser, fix = parse_percent, PERCENT_FIX
-        else:
-            low = 1 if unit == "rank" else 0
-            parser = functools.partial(parse_count, minimum=low)
-            fix = f"ghi số nguyên từ {low} trở lên, không ghi chữ, đơn vị hay phần thập phân"
-        values[code] = parse_cell(parser, row, c_value, r, head["value"], out, fix)
-        if values[code] is None and not is_blank(raw):
-            found.invalid.add(code)
-        note = cell_text(cell_at(row, c_note)) if error_code(cell_at(row, c_note)) is None else ""
-        if values[code] is not None and note.startswith(CARRIED_NOTE):
-            out.warning(
-                f"giá trị chỉ số {code} được chép từ tháng trước, chưa được xác nhận",
-                "kiểm tra số liệu tháng này; nếu đúng, xóa ghi chú “Chép từ tháng …”",
-                row=r,
-                column=head["value"],
-                value=values[code],
-            )
+        _value(found, catalog, code, row, r, (c_value, c_note), out)
     for code in expected:
         if code not in where:
             missing = out.warning if catalog[code].optional else out.error
@@ -126,6 +106,41 @@ def read_indicators(
             )
     check_parts(values, where, out, catalog)
     return found
+
+
+def _value(
+    found: IndicatorSheet,
+    catalog: Catalog,
+    code: str,
+    row,
+    r: int,
+    columns: tuple[int | None, int | None],
+    out: Collector,
+) -> None:
+    """The value of one indicator's row; a value still marked as carried over is warned."""
+    head = dict((k, t) for k, t, _ in INDICATOR_COLUMNS)
+    c_value, c_note = columns
+    unit = catalog[code].unit
+    parser: Callable[[object], float | None]
+    if unit == "%":
+        parser, fix = parse_percent, PERCENT_FIX
+    else:
+        low = 1 if unit == "rank" else 0
+        parser = functools.partial(parse_count, minimum=low)
+        fix = f"ghi số nguyên từ {low} trở lên, không ghi chữ, đơn vị hay phần thập phân"
+    value = found.values[code] = parse_cell(parser, row, c_value, r, head["value"], out, fix)
+    if value is None and not is_blank(cell_at(row, c_value)):
+        found.invalid.add(code)
+    note_cell = cell_at(row, c_note)
+    note = cell_text(note_cell) if error_code(note_cell) is None else ""
+    if value is not None and note.startswith(CARRIED_NOTE):
+        out.warning(
+            f"giá trị chỉ số {code} được chép từ tháng trước, chưa được xác nhận",
+            "kiểm tra số liệu tháng này; nếu đúng, xóa ghi chú “Chép từ tháng …”",
+            row=r,
+            column=head["value"],
+            value=value,
+        )
 
 
 def check_parts(

@@ -48,9 +48,7 @@ def _name(path: str) -> str:
     return f"{p.parent.name}/{p.name}" if p.parent.name else p.name
 
 
-def _tasks(
-    files: Sequence[FileData], out: Collector
-) -> tuple[list[TaskProgress], dict[str, str]]:
+def _tasks(files: Sequence[FileData], out: Collector) -> tuple[list[TaskProgress], dict[str, str]]:
     given: dict[str, tuple[str, int | None]] = {}
     rows: list[TaskProgress] = []
     origins: dict[str, str] = {}
@@ -94,7 +92,7 @@ def _missing_tasks(
                 where,
                 f"thiếu tiến độ tháng {month} của nhiệm vụ {t.id} (chủ trì: {unit}): chưa có tệp "
                 "nào của tháng báo nhiệm vụ này",
-                f"đơn vị {unit} lập tệp bằng lệnh cchc template --unit \"{unit}\" --month "
+                f'đơn vị {unit} lập tệp bằng lệnh cchc template --unit "{unit}" --month '
                 f"{month}, điền số liệu và lưu vào thư mục {month}/",
                 value=t.id,
             )

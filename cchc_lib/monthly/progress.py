@@ -384,9 +384,7 @@ def check_sequence(months: Sequence[MonthData]) -> list[Problem]:
     return problems
 
 
-def _lower_percent(
-    source: str, month: str, p: TaskProgress, before: tuple[str, float]
-) -> Problem:
+def _lower_percent(source: str, month: str, p: TaskProgress, before: tuple[str, float]) -> Problem:
     return Problem(
         source,
         f"nhiệm vụ {p.task_id}: tỷ lệ hoàn thành {p.percent:g}% thấp hơn tháng "

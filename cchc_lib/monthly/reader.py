@@ -156,9 +156,7 @@ def parse_file(
         return None, out.problems
     unit_file = scope.unit is not None
     cutoff = month_window(label)[1]
-    progress = read_progress(
-        sheets, find_sheet(sheets, SHEET_PROGRESS), plan, cutoff, out, scope
-    )
+    progress = read_progress(sheets, find_sheet(sheets, SHEET_PROGRESS), plan, cutoff, out, scope)
     figures = read_indicators(
         sheets, find_sheet(sheets, SHEET_INDICATORS), out, catalog, scope.indicators
     )
@@ -222,8 +220,11 @@ def _unit_of(path: Path, hint: str | None, sheets, plan: Plan, out: Collector) -
     if hint and named is None and inner is None:
         out.error(
             f"tên tệp không phải tên một đơn vị của kế hoạch: “{hint}”",
-            "đặt tên tệp theo đơn vị, ví dụ " + "; ".join(f"{u}.xlsx" for u in known[:4])
-            + " (các đơn vị: " + ", ".join(known) + ")",
+            "đặt tên tệp theo đơn vị, ví dụ "
+            + "; ".join(f"{u}.xlsx" for u in known[:4])
+            + " (các đơn vị: "
+            + ", ".join(known)
+            + ")",
             value=path.name,
         )
         return None
@@ -459,9 +460,7 @@ def months_for_period(folder: str | os.PathLike[str], period) -> tuple[str, ...]
     """Months to load for ``period``: all of its own (required) plus the earlier months of the
     year whose files exist (they feed yearly targets' progress and tasks' last known state)."""
     root = Path(folder)
-    earlier = [
-        m for m in period.year_to_date if m not in period.months and month_exists(root, m)
-    ]
+    earlier = [m for m in period.year_to_date if m not in period.months and month_exists(root, m)]
     return tuple(sorted({*earlier, *period.months}))
 
 

@@ -148,11 +148,40 @@ def _inspection_months(plan: Plan, year: int) -> list[int]:
     return [7, 8, 9]
 
 
+def _procedures(tthc: int, f: float) -> dict:
+    """The TTHC figures of a month, ``f`` of the way through the year (0 to 1)."""
+    du_dk = round(tthc * (0.70 + 0.25 * f))
+    muc4 = round(du_dk * (0.35 + 0.30 * f))
+    co_ho_so = round(tthc * (0.22 + 0.38 * f))
+    nvtc = round(tthc * 0.2)
+    return {
+        "tthc_tong": tthc,
+        "tthc_du_dk_truc_tuyen": du_dk,
+        "tthc_muc3": du_dk - muc4,
+        "tthc_muc4": muc4,
+        "tthc_cong_dvcqg": round(tthc * (0.38 + 0.22 * f)),
+        "tthc_co_ho_so": co_ho_so,
+        "tthc_co_ho_so_truc_tuyen": round(co_ho_so * (0.50 + 0.35 * f)),
+        "tthc_nghia_vu_tai_chinh": nvtc,
+        "tthc_thanh_toan_truc_tuyen": round(nvtc * (0.30 + 0.60 * f)),
+    }
+
+
+def _later_indicators(extra: random.Random, m: int, received: int, feedback: int, n) -> dict:
+    """The indicators added to the catalog later (drawn from their own random stream)."""
+    f = (m - 1) / 11
+    return {
+        "hs_so_hoa": round(received * extra.uniform(0.35 + 0.4 * f, 0.45 + 0.4 * f)),
+        "gd_thanh_toan_truc_tuyen": n(extra.randint(15, 30) * (1 + 2 * f)),
+        "pakn_tiep_nhan": feedback,
+        "pakn_da_xu_ly": feedback - (1 if feedback and m == 12 and extra.random() < 0.5 else 0),
+    }
+
+
 def _indicators(
     plan: Plan, year: int, rng: random.Random, scale: float, extra: random.Random
 ) -> list[dict]:
-    """Twelve months of the catalog's figures; ``extra`` draws the indicators added to the
-    catalog later, so the earlier ones keep their values for a given seed."""
+    """Twelve months of figures (``extra``: for indicators added later, see below)."""
 
     def n(x: float) -> int:
         return max(0, round(x * scale))
@@ -170,10 +199,6 @@ def _indicators(
     for m in range(1, 13):
         f = (m - 1) / 11
         tthc += 1 if m == 7 else 0
-        du_dk = round(tthc * (0.70 + 0.25 * f))
-        muc4 = round(du_dk * (0.35 + 0.30 * f))
-        co_ho_so = round(tthc * (0.22 + 0.38 * f))
-        nvtc = round(tthc * 0.2)
         received = n(rng.randint(260, 420) * (0.75 if m == 2 else 1.0))
         online = min(received, round(received * (0.62 + 0.25 * f + rng.uniform(-0.03, 0.03))))
         post = min(received - online, rng.randint(2, 8))
@@ -191,15 +216,7 @@ def _indicators(
         qppl = rng.choice((0, 0, 0, 1, 1, 2))
         months.append(
             {
-                "tthc_tong": tthc,
-                "tthc_du_dk_truc_tuyen": du_dk,
-                "tthc_muc3": du_dk - muc4,
-                "tthc_muc4": muc4,
-                "tthc_cong_dvcqg": round(tthc * (0.38 + 0.22 * f)),
-                "tthc_co_ho_so": co_ho_so,
-                "tthc_co_ho_so_truc_tuyen": round(co_ho_so * (0.50 + 0.35 * f)),
-                "tthc_nghia_vu_tai_chinh": nvtc,
-                "tthc_thanh_toan_truc_tuyen": round(nvtc * (0.30 + 0.60 * f)),
+                **_procedures(tthc, f),
                 "hs_tiep_nhan": received,
                 "hs_ky_truoc": carried,
                 "hs_truc_tuyen": online,
@@ -212,7 +229,8 @@ def _indicators(
                 "hs_so_hoa": round(received * extra.uniform(0.35 + 0.4 * f, 0.45 + 0.4 * f)),
                 "gd_thanh_toan_truc_tuyen": n(extra.randint(15, 30) * (1 + 2 * f)),
                 "pakn_tiep_nhan": feedback,
-                "pakn_da_xu_ly": feedback - (1 if feedback and m == 12 and extra.random() < 0.5 else 0),
+                "pakn_da_xu_ly": feedback
+                - (1 if feedback and m == 12 and extra.random() < 0.5 else 0),
                 "vb_di": sent,
                 "vb_di_ky_so": min(sent, round(sent * (0.86 + 0.12 * f))),
                 "vb_giao": assigned,

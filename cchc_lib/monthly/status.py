@@ -88,7 +88,9 @@ def _cells(read: MonthRead | None, units: list[str]) -> dict[str, Cell]:
             out[u] = Cell(MISSING)
             continue
         n = errors[str(path)]
-        out[u] = Cell(SUBMITTED if not n else WITH_ERRORS, str(path), shared, n, warnings[str(path)])
+        out[u] = Cell(
+            SUBMITTED if not n else WITH_ERRORS, str(path), shared, n, warnings[str(path)]
+        )
     return out
 
 

@@ -276,9 +276,7 @@ def _progress_sheet(
     _protect_and_print(ws, PROGRESS_HEADER_ROW, f"C{first}")
 
 
-def _indicator_sheet(
-    ws: Worksheet, month: str, catalog: Catalog, codes: tuple[str, ...]
-) -> None:
+def _indicator_sheet(ws: Worksheet, month: str, catalog: Catalog, codes: tuple[str, ...]) -> None:
     ncols = len(INDICATOR_COLUMNS)
     _title(ws, 1, f"CHỈ SỐ THỐNG KÊ CCHC {month_label(month).upper()}", ncols, _TITLE)
     start, end = month_window(month)

@@ -42,9 +42,7 @@ MAX_COLUMNS = 50
 """Cells right of column AX are outside any layout: cut out (and reported), never read."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REMAKE = "gửi lại tệp gốc, hoặc lập tệp mới bằng lệnh cchc template rồi nhập lại số liệu"
-_STRAY_FIX = (
-    "xóa các ô này (chọn ô, nhấn Delete; hoặc xóa cả cột, cả dòng thừa) rồi lưu lại tệp"
-)
+_STRAY_FIX = "xóa các ô này (chọn ô, nhấn Delete; hoặc xóa cả cột, cả dòng thừa) rồi lưu lại tệp"
 _SHOWN_STRAYS = 5
 
 
@@ -136,10 +134,8 @@ def _names(book: calamine.CalamineWorkbook) -> tuple[tuple[str, ...], frozenset[
     return names, hidden
 
 
-def _rows(book: calamine.CalamineWorkbook, name: str, limit: int | None = None) -> Rows:
-    sheet = book.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=False, nrows=limit)
-    return rows
+def _rows(book: calamine.CalamineWorkbook, name: str) -> list[list[object]]:
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[return-value]
 
 
 def _plain_book(path: Path, choose, row_limit, out: Collector) -> Book:
@@ -179,7 +175,9 @@ _STYLE = re.compile(rb'\ss="([0-9]+)"')
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</")
 _INLINE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?t\b[^>]*>([^<]*)</")
 # a column right of MAX_COLUMNS (AX = 50): three letters, or two from BA / AY on
-_FAR_COLUMN = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="(?:[A-Z]{3}|[B-Z][A-Z]|A[Y-Z])[0-9]')
+_FAR_COLUMN = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="(?:[A-Z]{3}|[B-Z][A-Z]|A[Y-Z])[0-9]'
+)
 _ROW_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="([0-9]+)"')
 
 

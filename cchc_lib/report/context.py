@@ -82,9 +82,7 @@ def load_context(params: ReportParameters) -> ReportContext:
         resolve(params.plan), resolve(params.data), params.report, rule=params.window_rule
     )
     last_year = resolve(params.previous_year_data) if params.previous_year_data else ""
-    comparisons = load_comparisons(
-        current, previous_year_data=last_year, rule=params.window_rule
-    )
+    comparisons = load_comparisons(current, previous_year_data=last_year, rule=params.window_rule)
     return ReportContext(
         params=params,
         plan=current.plan,
