@@ -16,7 +16,7 @@ from cchc_lib.model import NARRATIVE_KEYS, MonthData, Plan, TaskProgress
 from cchc_lib.monthly.figures import IndicatorSheet, check_parts
 from cchc_lib.monthly.layout import INDICATOR_COLUMNS, SHEET_INDICATORS, SHEET_PROGRESS
 from cchc_lib.monthly.sheets import Collector
-from cchc_lib.monthly.units import Scope, lead_of
+from cchc_lib.monthly.units import Scope, lead_of, unit_names
 
 __all__ = ["FileData", "merge_month"]
 
@@ -174,10 +174,16 @@ def _blank_required(
             )
 
 
-def _narrative(files: Sequence[FileData]) -> tuple[tuple[str, str], ...]:
-    """Each part: the whole agency's text first, then the units' in the order given, as
-    paragraphs; a paragraph given twice is kept once."""
-    ordered = sorted(files, key=lambda f: f.scope.unit is not None)
+def _narrative(files: Sequence[FileData], units: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """Each part: the whole agency's text first, then the units' in ``units`` order (the focal
+    unit, then the plan's order), as paragraphs; a paragraph given twice is kept once."""
+    rank = {u: i for i, u in enumerate(units)}
+
+    def key(f: FileData) -> tuple[int, int]:
+        unit = f.scope.unit
+        return (0, 0) if unit is None else (1, rank.get(unit, len(rank)))
+
+    ordered = sorted(files, key=key)
     out = []
     for key in NARRATIVE_KEYS:
         paragraphs: list[str] = []
@@ -224,7 +230,7 @@ def merge_month(
         source=files[0].source if single else where,
         progress=tuple(rows),
         indicators=tuple((code, values.get(code)) for code in catalog.codes),
-        narrative=_narrative(files),
+        narrative=_narrative(files, unit_names(plan, catalog)),
         files=tuple(f.source for f in files),
         origins=()
         if single

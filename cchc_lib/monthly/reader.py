@@ -236,6 +236,13 @@ def _unit_of(path: Path, hint: str | None, sheets, plan: Plan, out: Collector) -
             value=inner,
         )
         return None
+    if hint and named is None and unit is not None:
+        out.warning(
+            f"tên tệp “{hint}” không phải tên một đơn vị; tệp được đọc là của {unit} (theo "
+            "biểu mẫu)",
+            f"đổi tên tệp thành {unit}.xlsx",
+            value=path.name,
+        )
     if named is not None and unit != named:
         out.error(
             f"tệp mang tên đơn vị {named} nhưng là biểu mẫu của đơn vị {unit}",
