@@ -118,7 +118,10 @@ def test_percent_formatted_cells_read_as_percent(tmp_path):
     data = load_month(write_month(tmp_path, PLAN, damage=damage), PLAN)
     assert data.progress_of("I.1.2").percent == 50
     assert data.progress_of("III.1.1").percent == 30
-    assert parse(set_rows(P, (ROW["I.1.2"], 6), Percent(0.255)))[0].progress_of("I.1.2").percent == 25.5
+    assert (
+        parse(set_rows(P, (ROW["I.1.2"], 6), Percent(0.255)))[0].progress_of("I.1.2").percent
+        == 25.5
+    )
 
 
 def test_percent_formatted_count_is_an_error():

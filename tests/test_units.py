@@ -59,9 +59,7 @@ def unit_file(folder, unit, month="2022-03", *, progress=None, narrative=None, n
 
 def whole_file(folder, month="2022-03"):
     wb = build_template(PLAN, month)
-    fill_workbook(
-        wb, progress=march_progress(), indicators=march_indicators(), narrative=NARRATIVE
-    )
+    fill_workbook(wb, progress=march_progress(), indicators=march_indicators(), narrative=NARRATIVE)
     path = folder / f"{month}.xlsx"
     save_workbook(wb, path)
     return path
@@ -115,6 +113,7 @@ def test_month_of_unit_files_equals_the_whole_file(tmp_path):
     all_units(tmp_path / "b")
     assert not errors(validate_path(tmp_path / "b", PLAN))
     (merged,) = load_months(tmp_path / "b", PLAN)
+
     def rows(data):
         return [(p.task_id, p.status, p.percent, p.completed_on, p.result) for p in data.progress]
 
@@ -126,7 +125,11 @@ def test_month_of_unit_files_equals_the_whole_file(tmp_path):
 
 def test_narrative_parts_of_several_units_are_joined(tmp_path):
     unit_file(tmp_path, VP)
-    unit_file(tmp_path, TT, narrative={"uu_diem": "Thanh tra hoàn thành kiểm tra.", "de_xuat": "Không có."})
+    unit_file(
+        tmp_path,
+        TT,
+        narrative={"uu_diem": "Thanh tra hoàn thành kiểm tra.", "de_xuat": "Không có."},
+    )
     for u in (CNTT, TTR):
         unit_file(tmp_path, u)
     (data,) = load_months(tmp_path, PLAN)
@@ -151,7 +154,9 @@ def test_task_in_the_whole_file_and_its_units_file_names_both(tmp_path):
     problems = validate_path(tmp_path, PLAN)
     p = one(problems, file=str(whole), value="II.1.1")
     assert p.severity == "error" and "2022-03/Thanh tra.xlsx" in p.message
-    assert not [x for x in errors(problems) if x.value == "I.1.1"]  # the rest come from 2022-03.xlsx
+    assert not [
+        x for x in errors(problems) if x.value == "I.1.1"
+    ]  # the rest come from 2022-03.xlsx
 
 
 def test_indicator_given_twice_names_both_files(tmp_path):
@@ -161,7 +166,10 @@ def test_indicator_given_twice_names_both_files(tmp_path):
     wb["Chỉ số"].append(["sang_kien", "", "", 1])
     wb.save(path)
     (p,) = [x for x in validate_path(tmp_path, PLAN) if "sang_kien" in x.message]
-    files = {Path(p.file).name, *(n for n in ("Văn phòng.xlsx", "Thanh tra.xlsx") if n in p.message)}
+    files = {
+        Path(p.file).name,
+        *(n for n in ("Văn phòng.xlsx", "Thanh tra.xlsx") if n in p.message),
+    }
     assert files == {"Văn phòng.xlsx", "Thanh tra.xlsx"} and p.severity == "error"
 
 

@@ -37,7 +37,8 @@ def focal_unit(plan: Plan, catalog: Catalog | None = None) -> str:
     """The unit that owns the indicators without an owner (see the module's text)."""
     catalog = catalog or plan_catalog(plan)
     if catalog.focal_unit:
-        return resolve_unit(catalog.focal_unit, plan) or catalog.focal_unit
+        leads = tuple(dict.fromkeys(u for u in lead_of(plan).values() if u))
+        return _match(catalog.focal_unit, leads, plan) or catalog.focal_unit
     counts = Counter(u for u in lead_of(plan).values() if u)
     return counts.most_common(1)[0][0] if counts else ""
 
@@ -67,8 +68,12 @@ def resolve_unit(name: str, plan: Plan) -> str | None:
 
     Matching ignores case, diacritics and Unicode normal form.
     """
+    return _match(name, unit_names(plan), plan)
+
+
+def _match(name: str, units: tuple[str, ...], plan: Plan) -> str | None:
     wanted = fold(nfc(name))
-    names = {fold(u): u for u in unit_names(plan)}
+    names = {fold(u): u for u in units}
     if wanted in names:
         return names[wanted]
     alias = _aliases(plan.source).get(wanted)
