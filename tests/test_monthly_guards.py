@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from monthly_plan import make_plan, march_indicators, march_progress, write_month

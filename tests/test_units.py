@@ -4,9 +4,9 @@ conflicts named with both files, missing units, ``cchc status``."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
