@@ -4,6 +4,8 @@
     with new ids: 320 tasks), written by ``generate_year`` and read with ``load_months``;
 (b) one workbook whose "Tiến độ" sheet has 200,000 task rows (a plan of 200,000 tasks built
     the same way), read with ``load_month``. Goal: under 5 s and under 1 GB.
+(c) the seed's June workbook with one stray cell at XFD1048576 (calamine alone would allocate
+    the whole 16,384 × 1,048,576 range and abort), checked with ``validate_path``. Goal: < 2 s.
 
 The 200,000-row file is built by repeating, under new task ids, the rows of a June workbook
 that ``generate_year`` wrote for the seed plan; every sheet is copied value for value, and
@@ -36,6 +38,7 @@ from _common import SEED_PLAN, arguments, describe, emit, machine, scratch, tabl
 ROWS_B = 200_000
 COPIES_A = 10
 GOAL_SECONDS, GOAL_MB = 5.0, 1024
+GOAL_STRAY_SECONDS = 2.0
 MONTH = "2022-06"
 
 
@@ -197,6 +200,15 @@ def scaled_workbook(base: Path, plan, path: Path) -> None:
     write_xlsx(path, sheets, hidden={SHEET_META})
 
 
+def stray_workbook(base: Path, path: Path) -> None:
+    """``base`` with one value typed far away, at XFD1048576 of "Tiến độ"."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(base)
+    wb["Tiến độ"]["XFD1048576"] = "x"
+    wb.save(path)
+
+
 # ---------------------------------------------------------------- measuring
 
 
@@ -227,6 +239,12 @@ def child(kind: str, path: str, copies: int, limit: int | None) -> None:
     t0 = time.perf_counter()
     if kind == "year":
         datas = load_months(path, plan)
+    elif kind == "stray":
+        from cchc_lib.monthly import validate_path
+
+        problems = validate_path(path, plan)
+        assert any("XFD1048576" in p.message for p in problems), problems
+        datas = (load_month(path, plan),)
     else:
         datas = (load_month(path, plan),)
     seconds = time.perf_counter() - t0
@@ -317,8 +335,12 @@ def main() -> int:
             f"Ingestion: inputs built in {built_a:.1f} s (a) and {built_b:.1f} s (b), not timed; "
             f"{repeat} fresh process(es) per load; {describe(info)}"
         )
+        stray = tmp / "c" / f"{MONTH}.xlsx"
+        stray.parent.mkdir()
+        stray_workbook(base, stray)
         a = measure("year", tmp / "a", COPIES_A, None, repeat)
         b = measure("month", big, copies_b, ROWS_B, repeat)
+        c = measure("stray", stray, 1, None, repeat)
 
     rows = [
         [
@@ -339,12 +361,25 @@ def main() -> int:
             b["before_load_mb"],
             b["peak_mb"],
         ],
+        [
+            "(c) validate + load: a stray cell at XFD1048576",
+            c["rows"],
+            c["bytes"] // 1024,
+            c["seconds"],
+            c["process_wall"],
+            c["before_load_mb"],
+            c["peak_mb"],
+        ],
     ]
     print()
     print(
         table(
             ["Input", "Task rows", "KB", "Load s", "Process s", "MB before load", "Peak MB"], rows
         )
+    )
+    print(
+        f"Goal (c): < {GOAL_STRAY_SECONDS:g} s → {c['seconds']:.2f} s: "
+        f"{'met' if c['seconds'] < GOAL_STRAY_SECONDS else 'NOT met'}"
     )
     met = b["seconds"] < GOAL_SECONDS and b["peak_mb"] < GOAL_MB
     print(
@@ -357,6 +392,8 @@ def main() -> int:
         info,
         year_plan_x10=a,
         sheet_200k=b,
+        stray_cell=c,
+        goal_stray_seconds=GOAL_STRAY_SECONDS,
         goal_seconds=GOAL_SECONDS,
         goal_mb=GOAL_MB,
         goal_met=met,

@@ -133,3 +133,30 @@ def test_cli_sample_refuses_non_empty_folder(tmp_path, seed_path, capsys):
     assert main(args) == 0 and len(list(out.glob("2022-*.xlsx"))) == 12
     assert main(args) == 2 and "--force" in capsys.readouterr().err
     assert main([*args, "--force"]) == 0
+
+
+@pytest.mark.slow
+def test_by_unit_gives_the_same_figures_as_one_workbook(tmp_path, seed_plan):
+    from cchc_lib.indicators import compute
+    from cchc_lib.indicators.links import default_links
+    from cchc_lib.periods import parse_period
+
+    paths = generate_year(seed_plan, 2022, tmp_path / "u", by_unit=True)
+    assert len({p.parent.name for p in paths}) == 12 and len({p.name for p in paths}) >= 3
+    assert validate_path(tmp_path / "u", seed_plan) == []
+    generate_year(seed_plan, 2022, tmp_path / "w")
+    a, b = load_months(tmp_path / "u", seed_plan), load_months(tmp_path / "w", seed_plan)
+    q1 = parse_period("2022-Q1")
+    ra, rb = (compute(seed_plan, m, q1, links=default_links()) for m in (a, b))
+    assert (ra.indicators, ra.tasks, ra.narrative) == (rb.indicators, rb.tasks, rb.narrative)
+
+
+def test_bundled_previous_year_reads_under_its_own_plan():
+    from conftest import ROOT
+
+    from cchc_lib.plan import load_plan
+
+    folder = ROOT / "data" / "2021"
+    plan = load_plan(next(folder.glob("*.txt")))
+    assert plan.meta.year == 2021
+    assert validate_path(folder, plan) == []

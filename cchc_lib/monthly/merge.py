@@ -179,11 +179,11 @@ def _narrative(files: Sequence[FileData], units: Sequence[str]) -> tuple[tuple[s
     unit, then the plan's order), as paragraphs; a paragraph given twice is kept once."""
     rank = {u: i for i, u in enumerate(units)}
 
-    def key(f: FileData) -> tuple[int, int]:
+    def order(f: FileData) -> tuple[int, int]:
         unit = f.scope.unit
         return (0, 0) if unit is None else (1, rank.get(unit, len(rank)))
 
-    ordered = sorted(files, key=key)
+    ordered = sorted(files, key=order)
     out = []
     for key in NARRATIVE_KEYS:
         paragraphs: list[str] = []
