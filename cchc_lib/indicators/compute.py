@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from cchc_lib.catalog import Catalog, load_catalog, plan_catalog
 from cchc_lib.indicators.links import Link, link_measures
@@ -93,8 +94,18 @@ def compute(
     )
 
 
+class _Figures(Protocol):
+    """What ``compare`` reads of the other period: :class:`Results` or a ``Comparison``."""
+
+    @property
+    def indicators(self) -> Iterable[tuple[str, float | None]] | Mapping[str, float | None]: ...
+
+    @property
+    def rates(self) -> Iterable[tuple[str, float | None]] | Mapping[str, float | None]: ...
+
+
 def compare(
-    current: Results, previous: Results | None, catalog: Catalog | None = None
+    current: Results, previous: _Figures | None, catalog: Catalog | None = None
 ) -> tuple[ComparisonRow, ...]:
     """Per indicator and rate: (current, previous, change); change None when one side is."""
     catalog = catalog or load_catalog(current.period.year)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cchc_lib.catalog import load_catalog
+from cchc_lib.catalog import plan_catalog
 from cchc_lib.fmt import fmt_date, fmt_number, fmt_pct
 from cchc_lib.indicators import RATES, TaskState, compare
-from cchc_lib.indicators.results import Results
+from cchc_lib.indicators.load import Comparison
 from cchc_lib.report.context import ReportContext
 from cchc_lib.report.doc import Block, Cell, Fragment, Paragraph, Row, SectionBreak
 from cchc_lib.report.sections.common import (
@@ -111,19 +111,19 @@ def _change(value: float | None, pct: bool = False) -> str:
     return f"{sign}{fmt_number(abs(value), 1)}{' điểm %' if pct else ''}"
 
 
-def _columns(ctx: ReportContext) -> list[tuple[str, Results]]:
+def _columns(ctx: ReportContext) -> list[tuple[str, Comparison]]:
     """The periods compared with this one, when their data is there."""
     out = []
     if ctx.previous is not None:
         out.append((capitalize(ctx.previous.period.label), ctx.previous))
-    last = getattr(ctx, "last_year", None)
+    last = ctx.last_year
     if last is not None and (ctx.previous is None or last.period != ctx.previous.period):
         out.append((f"Cùng kỳ năm {last.period.year}", last))
     return out
 
 
-def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Results]]) -> list[Row]:
-    catalog = load_catalog()
+def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -> list[Row]:
+    catalog = plan_catalog(ctx.plan)  # worded for the plan's year
     current = {row.code: row for row in compare(ctx.results, None)}
     other = [{row.code: row for row in compare(ctx.results, res)} for _, res in others]
     width = 4 + 2 * len(others)

@@ -83,6 +83,8 @@ def _comparison(ctx: ReportContext) -> str:
     previous = ctx.previous_year
     if previous is None:
         return f"Chưa có số liệu năm {prev_year} để so sánh."
+    if previous.summary is None:  # last year's totals only: no task counts
+        return f"Số liệu thống kê năm {ctx.period.year} và năm {prev_year} được so sánh tại Phụ lục II."
     p, c = previous.summary, ctx.results.summary
     text = (
         f"Năm {ctx.period.year} hoàn thành {count(c.done)}/{count(c.total)} nhiệm vụ của Kế "

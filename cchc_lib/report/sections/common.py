@@ -224,5 +224,6 @@ def targets_table(targets: Sequence[TargetResult]) -> Table:
 def value_text(code: str, value: float | None) -> str:
     if value is None:
         return "—"
-    unit = load_catalog()[code].unit
+    ind = load_catalog().get(code)  # a plan's own indicator: a count
+    unit = ind.unit if ind else "count"
     return fmt_pct(value) if unit == "%" else fmt_int(value)

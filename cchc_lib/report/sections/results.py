@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cchc_lib.catalog import load_catalog
+from cchc_lib.catalog import plan_catalog
 from cchc_lib.fmt import fmt_int, fmt_pct
 from cchc_lib.indicators import TargetResult
 from cchc_lib.report import charts
@@ -33,7 +33,7 @@ from cchc_lib.report.words import (
 
 
 def _stocks_table(ctx: ReportContext, codes: list[str]) -> list[Block]:
-    catalog = load_catalog()
+    catalog = plan_catalog(ctx.plan)  # worded for the plan's year
     values = dict(ctx.results.indicators)
     rows = [
         Row(

@@ -140,14 +140,14 @@ def _row_tasks(ctx: ReportContext, t: TargetResult) -> list[str]:
 
 def figures_sentence(ctx: ReportContext, codes: Sequence[str]) -> Paragraph | None:
     """The area's figures in one sentence, with the plan's level where a target names it."""
-    from cchc_lib.catalog import load_catalog
+    from cchc_lib.catalog import plan_catalog
 
     phrases = report_config().get("phrases", {})
     values = dict(ctx.results.indicators)
     ytd = period_values(ctx.months, ctx.period.year_to_date)
     targets = {t.link_id: t for t in ctx.results.targets if t.link_id}
     me = self_name(ctx.agency)
-    catalog = load_catalog()
+    catalog = plan_catalog(ctx.plan)  # worded for the plan's year
     clauses, kinds = [], set()
     for code in codes:
         spec, v = phrases.get(code), values.get(code)
