@@ -267,6 +267,13 @@ def _open_month(files: MonthFiles, plan: Plan, catalog: Catalog) -> list[_Opened
     return opened
 
 
+def _not_theirs(task: str, lead: str, unit: str, units: dict[str, Path]) -> str:
+    text = f"do {lead or 'đơn vị khác'} chủ trì, không thuộc {unit}"
+    if lead in units:
+        text += f"; tệp {units[lead].parent.name}/{units[lead].name} báo nhiệm vụ này"
+    return text
+
+
 def _scopes(opened: Sequence[_Opened], plan: Plan, catalog: Catalog) -> list[Scope]:
     """What each file of the month must give, knowing which units sent their own file."""
     units = {o.unit: o.path for o in opened if o.unit is not None}
@@ -277,11 +284,7 @@ def _scopes(opened: Sequence[_Opened], plan: Plan, catalog: Catalog) -> list[Sco
     for o in opened:
         if o.unit is not None:
             mine = frozenset(unit_tasks(plan, o.unit))
-            others = {
-                t: f"do {leads[t] or 'đơn vị khác'} chủ trì, không thuộc {o.unit}"
-                for t in leads
-                if t not in mine
-            }
+            others = {t: _not_theirs(t, leads[t], o.unit, units) for t in leads if t not in mine}
             scopes.append(
                 Scope(o.unit, mine, unit_indicators(plan, o.unit, catalog), others, False)
             )
