@@ -49,6 +49,9 @@ def _name(path: str) -> str:
 
 
 def _tasks(files: Sequence[FileData], out: Collector) -> tuple[list[TaskProgress], dict[str, str]]:
+    if len(files) == 1:  # one file: its rows are unique already (checked while reading)
+        f = files[0]
+        return list(f.progress), dict.fromkeys((p.task_id for p in f.progress), f.source)
     given: dict[str, tuple[str, int | None]] = {}
     rows: list[TaskProgress] = []
     origins: dict[str, str] = {}

@@ -125,7 +125,7 @@ class _ProgressRows:
                     column=_HEAD["task_id"],
                 )
             return None
-        if error_code(raw) is not None:
+        if raw not in self.tasks and error_code(raw) is not None:
             self.out.error(
                 f"ô mã nhiệm vụ có giá trị lỗi {error_code(raw)} của Excel",
                 "ghi lại đúng mã nhiệm vụ như biểu mẫu",

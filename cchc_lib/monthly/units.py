@@ -28,29 +28,53 @@ __all__ = [
 ]
 
 
+_LAST: dict[str, tuple[Plan, object]] = {}
+
+
+def _memo(name: str, plan: Plan, make):
+    """``make()``, remembered for the last plan seen (plans are immutable; a 200,000-task plan
+    is worth not walking again for every file)."""
+    last = _LAST.get(name)
+    if last is not None and last[0] is plan:
+        return last[1]
+    value = make()
+    _LAST[name] = (plan, value)
+    return value
+
+
 def lead_of(plan: Plan) -> dict[str, str]:
     """Task id -> the unit reporting it (its first lead; "" when the plan names none)."""
-    return {t.id: (t.lead[0] if t.lead else "") for t in plan.tasks}
+    return _memo("lead_of", plan, lambda: {t.id: (t.lead[0] if t.lead else "") for t in plan.tasks})
 
 
 def focal_unit(plan: Plan, catalog: Catalog | None = None) -> str:
     """The unit that owns the indicators without an owner (see the module's text)."""
-    catalog = catalog or plan_catalog(plan)
-    if catalog.focal_unit:
-        leads = tuple(dict.fromkeys(u for u in lead_of(plan).values() if u))
-        return _match(catalog.focal_unit, leads, plan) or catalog.focal_unit
+    own = plan_catalog(plan)
+    if catalog is None or catalog is own:
+        return _memo("focal", plan, lambda: _focal(plan, own))
+    return _focal(plan, catalog)
+
+
+def _focal(plan: Plan, catalog: Catalog) -> str:
     counts = Counter(u for u in lead_of(plan).values() if u)
+    if catalog.focal_unit:
+        return _match(catalog.focal_unit, tuple(counts), plan) or catalog.focal_unit
     return counts.most_common(1)[0][0] if counts else ""
 
 
 def unit_names(plan: Plan, catalog: Catalog | None = None) -> tuple[str, ...]:
     """Every unit that reports something: leads in plan order, then indicator owners."""
-    catalog = catalog or plan_catalog(plan)
-    focal = focal_unit(plan, catalog)
-    names = [focal] if focal else []
-    names += [u for u in lead_of(plan).values() if u]
-    names += [catalog.owner_of(c, focal) for c in catalog.codes]
-    return tuple(u for u in dict.fromkeys(names) if u)
+    own = plan_catalog(plan)
+    cat = catalog or own
+
+    def make() -> tuple[str, ...]:
+        focal = focal_unit(plan, cat)
+        names = [focal] if focal else []
+        names += list(dict.fromkeys(u for u in lead_of(plan).values() if u))
+        names += [cat.owner_of(c, focal) for c in cat.codes]
+        return tuple(u for u in dict.fromkeys(names) if u)
+
+    return _memo("names", plan, make) if cat is own else make()
 
 
 @lru_cache(maxsize=16)
@@ -84,7 +108,14 @@ def _match(name: str, units: tuple[str, ...], plan: Plan) -> str | None:
 
 def unit_tasks(plan: Plan, unit: str) -> tuple[str, ...]:
     """Ids of the tasks ``unit`` reports (it is their first lead)."""
-    return tuple(t for t, u in lead_of(plan).items() if u == unit)
+
+    def make() -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for t, u in lead_of(plan).items():
+            out.setdefault(u, []).append(t)
+        return {u: tuple(ts) for u, ts in out.items()}
+
+    return _memo("tasks", plan, make).get(unit, ())
 
 
 def unit_indicators(plan: Plan, unit: str, catalog: Catalog | None = None) -> tuple[str, ...]:

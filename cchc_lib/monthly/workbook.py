@@ -174,10 +174,10 @@ _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _STYLE = re.compile(rb'\ss="([0-9]+)"')
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</")
 _INLINE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?t\b[^>]*>([^<]*)</")
-# a column right of MAX_COLUMNS (AX = 50): three letters, or two from BA / AY on
-_FAR_COLUMN = re.compile(
-    rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="(?:[A-Z]{3}|[B-Z][A-Z]|A[Y-Z])[0-9]'
-)
+# a cell reference right of MAX_COLUMNS (AX = 50): three letters, or two from BA / AY on. The
+# pattern starts with a literal, so the search skips through the XML at C speed; a rare false
+# hit only sends the sheet through the exact (slower) path.
+_FAR_COLUMN = re.compile(rb'r="(?:[A-Z]{3}|[B-Z][A-Z]|A[Y-Z])[0-9]')
 _ROW_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="([0-9]+)"')
 
 
@@ -298,11 +298,13 @@ def _cell_value(xml: bytes, start: int) -> str:
 def _far_row_start(xml: bytes, limit: int) -> int | None:
     """Offset of the first ``<row>`` numbered beyond ``limit`` (10^k above it, see below)."""
     digits = len(str(limit))
-    pattern = re.compile(
-        rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="[1-9][0-9]{%d,}"' % digits  # noqa: UP031
-    )
-    m = pattern.search(xml)
-    return m.start() if m else None
+    # only rows have an all-digit r="…" (a cell's starts with its column letters)
+    pattern = re.compile(rb'r="[1-9][0-9]{%d,}"' % digits)  # noqa: UP031
+    for m in pattern.finditer(xml):
+        start = xml.rfind(b"<", 0, m.start())
+        if _ROW_TAG.match(xml, start):
+            return start
+    return None
 
 
 def _scan(xml: bytes, limit: int, percent_styles: frozenset[int]) -> _Scan:
