@@ -15,7 +15,8 @@ from cchc_lib.report.draft import (
 )
 from cchc_lib.report.sections.common import body, item, name_of, paragraphs, progress_words
 from cchc_lib.report.sections.direction import headline
-from cchc_lib.report.words import count, join_items, self_name
+from cchc_lib.report.sections.tasks import changes
+from cchc_lib.report.words import capitalize, count, join_items, self_name
 
 
 def _part(ctx: ReportContext, key: str, draft: Callable[[ReportContext], str]) -> list[Block]:
@@ -83,14 +84,28 @@ def _comparison(ctx: ReportContext) -> str:
     previous = ctx.previous_year
     if previous is None:
         return f"Chưa có số liệu năm {prev_year} để so sánh."
-    if previous.summary is None:  # last year's totals only: no task counts
-        return f"Số liệu thống kê năm {ctx.period.year} và năm {prev_year} được so sánh tại Phụ lục II."
-    p, c = previous.summary, ctx.results.summary
-    text = (
-        f"Năm {ctx.period.year} hoàn thành {count(c.done)}/{count(c.total)} nhiệm vụ của Kế "
-        f"hoạch; năm {prev_year} hoàn thành {count(p.done)}/{count(p.total)} nhiệm vụ"
-    )
-    return text + ". Số liệu thống kê hai năm được so sánh tại Phụ lục II."
+    parts = []
+    if previous.summary is not None:
+        p, c = previous.summary, ctx.results.summary
+        parts.append(
+            f"Năm {ctx.period.year} hoàn thành {count(c.timed - c.timed_overdue - _open(c))}/"
+            f"{count(c.timed)} nhiệm vụ có thời hạn; năm {prev_year} hoàn thành "
+            f"{count(p.timed - p.timed_overdue - _open(p))}/{count(p.timed)} nhiệm vụ có thời hạn"
+        )
+    for what, code, rate in (
+        ("số hồ sơ TTHC tiếp nhận", "hs_tiep_nhan", False),
+        ("tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn", "ty_le_dung_han", True),
+        ("tỷ lệ hồ sơ tiếp nhận trực tuyến", "ty_le_truc_tuyen", True),
+    ):
+        for label, said in changes(ctx, code, rate=rate):
+            parts.append(f"{what} {said} so với {label}")
+    text = "; ".join(parts) if parts else f"Số liệu năm {ctx.period.year} và năm {prev_year}"
+    return capitalize(text) + ". Số liệu thống kê hai năm được so sánh tại Phụ lục II."
+
+
+def _open(s) -> int:
+    """Time-bound tasks not done and not overdue at the period end."""
+    return s.timed_due_soon - s.timed_due_soon_done + s.timed_later - s.timed_later_done
 
 
 def _annual(ctx: ReportContext) -> list[Block]:

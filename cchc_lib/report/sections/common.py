@@ -181,7 +181,7 @@ def actual_words(t: TargetResult, prose: bool = False) -> str:
     if t.judged_from:
         return ""
     if t.actual is None:
-        return "Chưa có số liệu" if t.status != "unknown" else "Chưa công bố"
+        return "Chưa công bố" if t.unit == "rank" or t.status == "unknown" else "Chưa có số liệu"
     number = count if prose else fmt_int
     if t.unit == "%":
         if t.numerator is not None and t.denominator:

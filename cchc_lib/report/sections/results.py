@@ -21,7 +21,7 @@ from cchc_lib.report.sections.common import (
     target_text,
     value_text,
 )
-from cchc_lib.report.sections.tasks import figures_sentence, in_period, task_blocks
+from cchc_lib.report.sections.tasks import figures_sentence, in_period, task_blocks, versus
 from cchc_lib.report.words import (
     area_config,
     lower_first,
@@ -63,6 +63,7 @@ def dossier_paragraph(ctx: ReportContext) -> Paragraph | None:
         return None
     me = self_name(ctx.agency)
     text = f"{in_period(ctx)}, {me} tiếp nhận {fmt_int(received)} hồ sơ TTHC"
+    than = versus(ctx, "hs_tiep_nhan")
     channels = []
     online, post = v.get("hs_truc_tuyen"), v.get("hs_bcci")
     if online is not None and received:
@@ -74,6 +75,8 @@ def dossier_paragraph(ctx: ReportContext) -> Paragraph | None:
         channels.append(f"trực tiếp {fmt_int(direct)} hồ sơ")
     if channels:
         text += f" ({'; '.join(channels)})"
+    if than:
+        text += f", {than}"
     early, ontime, late = (v.get(c) for c in ("hs_truoc_han", "hs_dung_han", "hs_tre_han"))
     if None not in (early, ontime, late):
         resolved = (early or 0) + (ontime or 0) + (late or 0)
@@ -85,6 +88,9 @@ def dossier_paragraph(ctx: ReportContext) -> Paragraph | None:
                 + (f"quá hạn {fmt_int(late)}" if late else "không có hồ sơ quá hạn")
                 + f"; tỷ lệ giải quyết trước hạn và đúng hạn đạt {fmt_pct(rate)}"
             )
+            rate_than = versus(ctx, "ty_le_dung_han", rate=True)
+            if rate_than:
+                text += f" ({rate_than})"
     pending, overdue = v.get("hs_dang_giai_quyet"), v.get("hs_qua_han_chua_giai_quyet")
     if pending is not None:
         text += (

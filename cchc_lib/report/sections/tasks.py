@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cchc_lib.fmt import fmt_pct
+from cchc_lib.fmt import fmt_number, fmt_pct
 from cchc_lib.indicators import TargetResult, TaskState, period_values
 from cchc_lib.indicators.tasks import month_end
 from cchc_lib.report.context import ReportContext
@@ -175,3 +175,47 @@ def figures_sentence(ctx: ReportContext, codes: Sequence[str]) -> Paragraph | No
         first = lower_first(first)
     intro = f"Đến {on(ctx.period.end)}" if kinds == {"stock"} else in_period(ctx)
     return body(f"{intro}, {'; '.join([first, *clauses[1:]])}.")
+
+
+# --- comparisons --------------------------------------------------------------------
+
+
+def _change(current: float, before: float, unit: str) -> str:
+    if unit == "%":
+        diff = current - before
+        if abs(diff) < 0.05:
+            return "tương đương"
+        return f"{'tăng' if diff > 0 else 'giảm'} {fmt_number(abs(diff), 1)} điểm phần trăm"
+    if before == 0:
+        return ""
+    ratio = 100 * (current - before) / before
+    if abs(ratio) < 0.05:
+        return "tương đương"
+    return f"{'tăng' if ratio > 0 else 'giảm'} {fmt_number(abs(ratio), 1)}%"
+
+
+def changes(ctx: ReportContext, code: str, *, rate: bool = False) -> list[tuple[str, str]]:
+    """[(compared with, change)]: ("cùng kỳ năm 2021", "tăng 4,6%"), ("quý II năm 2022", …)."""
+    current = (dict(ctx.results.rates) if rate else dict(ctx.results.indicators)).get(code)
+    if current is None:
+        return []
+    same = f"năm {ctx.period.year - 1}" if ctx.is_annual else f"cùng kỳ năm {ctx.period.year - 1}"
+    out = []
+    for label, other in (
+        (same, ctx.last_year),
+        (ctx.previous.period.label if ctx.previous else "", ctx.previous),
+    ):
+        if other is None:
+            continue
+        before = (other.rates if rate else other.indicators).get(code)
+        if before is None:
+            continue
+        said = _change(current, before, "%" if rate else "count")
+        if said:
+            out.append((label, said))
+    return out
+
+
+def versus(ctx: ReportContext, code: str, *, rate: bool = False) -> str:
+    """ "so với cùng kỳ năm 2021 tăng 4,6%; so với quý II năm 2022 giảm 1,2%" (or "")."""
+    return "; ".join(f"so với {label} {said}" for label, said in changes(ctx, code, rate=rate))
