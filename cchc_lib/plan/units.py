@@ -4,7 +4,8 @@ A cell is split only where the result is unambiguous:
 
 - at a semicolon, a line break or a list dash at the start of a line;
 - at a comma, unless the part before it is a bare kind of unit that the rest of the
-  phrase completes ("Các phòng, ban, ngành cấp huyện", "Các phòng, đơn vị thuộc Sở");
+  phrase completes ("Các phòng, ban, ngành cấp huyện", "Các phòng, đơn vị thuộc Sở"), or
+  the part after it is one ("UBND các xã, thị trấn");
 - never at a hyphen inside a line ("Phòng Tài chính - Kế hoạch", "Văn phòng HĐND -
   UBND huyện") and never at "và" ("Sở Thông tin và Truyền thông").
 
@@ -102,6 +103,10 @@ def _pieces(cell: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _bare(cell: str, span: tuple[int, int]) -> bool:
+    return _BARE_KIND.fullmatch(fold(cell[span[0] : span[1]]).strip(" .:")) is not None
+
+
 def _merge(cell: str, spans: list[tuple[int, int]], aliases: Mapping[str, str]) -> list[str]:
     """Parts of the cell: the longest run of pieces that is an alias stays whole, and a
     bare kind before a comma joins the piece after it."""
@@ -119,8 +124,8 @@ def _merge(cell: str, spans: list[tuple[int, int]], aliases: Mapping[str, str]) 
         start, end = spans[i][0], spans[j - 1][1]
         while (
             j < len(spans)
-            and _BARE_KIND.fullmatch(fold(cell[spans[j - 1][0] : spans[j - 1][1]]).strip(" .:"))
             and cell[spans[j - 1][1] : spans[j][0]].strip() == ","
+            and (_bare(cell, spans[j - 1]) or _bare(cell, spans[j]))
         ):
             end = spans[j][1]
             j += 1
