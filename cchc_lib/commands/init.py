@@ -190,7 +190,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         if (folder / rel).exists() and not _same(folder / rel, data)
     ]
     if clashes:
-        shown = ", ".join(clashes[:5]) + (f" và {len(clashes) - 5} tệp khác" if len(clashes) > 5 else "")
+        shown = ", ".join(clashes[:5]) + (
+            f" và {len(clashes) - 5} tệp khác" if len(clashes) > 5 else ""
+        )
         raise CchcError(
             f"Thư mục {folder} đã có {shown}. cchc init không ghi đè tệp nào; hãy chọn thư mục "
             "khác, hoặc chuyển các tệp đó đi nếu muốn tạo lại. Chưa ghi tệp nào."

@@ -40,6 +40,8 @@ def _measure_text(m) -> str:
     value = f"{m.value:g}"
     if m.stretch is not None:
         value += f"–{m.stretch:g}"
+    if m.unit == "rank" and m.comparator == "<=":  # a place on the ranking, not a rise
+        return f"hạng <= {value}"
     unit = UNIT_LABELS.get(m.unit, m.unit)
     return f"{m.comparator} {value}{unit if unit == '%' else (' ' + unit if unit else '')}"
 

@@ -168,7 +168,7 @@ def _deadline(c: dict[str, str], year: int) -> tuple[Deadline, list[str]]:
         warns.append(f"thời gian bắt đầu: {swarn}")
     begin = deadline.start
     if start.start and deadline.end and start.start <= deadline.end:
-        begin = min(begin, start.start) if begin else start.start
+        begin = start.start  # the plan's own start, not the start the end cell implies
     return replace(deadline, start=begin, start_raw=start.raw), warns
 
 

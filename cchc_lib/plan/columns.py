@@ -213,7 +213,7 @@ def unused_columns(
 ) -> list[str]:
     """Warnings for columns that are read by no role: named ones always, unnamed ones when
     a row has something in them."""
-    out = []
+    out: list[str] = []
     for j, r in enumerate(roles):
         if r is not None:
             continue

@@ -173,7 +173,8 @@ def _periods(folded: str, year: int) -> _Result | None:
             is_range = bool(_RANGE_WORDS & set(_TOKEN.findall(folded)))
             ends = [span(y or year, n)[1] for n, y in items]
             gaps = any(
-                (b - a).days > 31 * (1 if unit == "thang" else 3) for a, b in zip(ends, ends[1:])
+                (b - a).days > 31 * (1 if unit == "thang" else 3)
+                for a, b in zip(ends, ends[1:], strict=False)
             )
             if len(items) > 1 and not is_range and gaps and ends == sorted(ends):
                 return (*result, tuple(ends))
@@ -253,7 +254,7 @@ def parse_deadline(raw: str, year: int) -> tuple[Deadline, str | None]:
     if result is None:
         return Deadline(text, "unspecified"), _UNKNOWN.format(raw=text, y=year)
     kind, start, end, ongoing = result[:4]
-    dues: tuple[date, ...] = result[4] if len(result) > 4 else ()  # type: ignore[misc]
+    dues: tuple[date, ...] = result[4] if len(result) > 4 else ()
     if start > end:
         return Deadline(text, "unspecified"), _REVERSED.format(raw=text)
     return Deadline(text, kind, start, end, ongoing, dues), None

@@ -79,8 +79,22 @@ def split_items(cell: str) -> tuple[str, ...]:
         return ()
     if not (_LEADING_BULLET.match(text) or "\n" in text):
         return (nfc(text),)
-    parts = [nfc(p) for p in _ITEM.split(text)]
+    parts = [p for part in _ITEM.split(text) for p in _lines(part)]
     return tuple(p for p in parts if p)
+
+
+def _lines(part: str) -> list[str]:
+    """The lines of an item: a line starting in lower case continues the line before it
+    (a manual line break inside a sentence); any other line is an item of its own."""
+    out: list[str] = []
+    for line in (nfc(x) for x in part.split("\n")):
+        if not line:
+            continue
+        if out and line[0].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def join_continuation(before: str, after: str, sep: str = " ") -> str:

@@ -34,7 +34,7 @@ _SPLIT = re.compile(r"\s*(?:[,;\n]|^\s*[-–•+]\s)\s*", re.MULTILINE)
 # A part that only names a kind of unit, completed by what follows the comma.
 _BARE_KIND = re.compile(
     r"(?:cac\s+|nhung\s+)?(?:phong|ban|nganh|don vi|co quan|bo phan|to chuc|doan the|"
-    r"dia phuong|xa|phuong|thi tran|truong|so|hoi|doi|to)"
+    r"dia phuong|xa|phuong|thi tran|thi xa|thanh pho|huyen|quan|truong|so|hoi|doi|to)"
 )
 
 
