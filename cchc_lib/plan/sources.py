@@ -48,7 +48,8 @@ MAX_COLUMNS = 64
 # Terminal escape sequences (CSI, OSC, two-character escapes) and the control characters
 # that are not layout: C0 except tab/newline/CR, DEL, C1, bidirectional overrides.
 _ESCAPES = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]?)|\x9b[0-?]*[ -/]*[@-~]?"
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[()*+#%][0-9A-Za-z@]?|[@-Z\\-_]?)"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
 )
 _LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n"})
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -99,15 +100,16 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
         raise ValueError("đây là một thư mục, không phải tệp.") from None
     except OSError as exc:
         raise ValueError(f"không mở được tệp ({exc.strerror}).") from None
-    with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise ValueError("đây là một thư mục, không phải tệp.")
-        if not stat.S_ISREG(mode):
-            raise ValueError(
-                "đây không phải một tệp thông thường (có thể là thiết bị hay đường ống); "
-                "hãy chỉ định tệp kế hoạch đã lưu trên đĩa."
-            )
+        raise ValueError(
+            "đây không phải một tệp thông thường (có thể là thiết bị hay đường ống); "
+            "hãy chỉ định tệp kế hoạch đã lưu trên đĩa."
+        )
+    with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise ValueError(

@@ -254,7 +254,6 @@ class _TableWalker:
     def walk(self) -> TableParse:
         continued = self.doc.continued or tuple(frozenset() for _ in self.doc.rows)
         for (loc, cells), cont in zip(self.doc.rows, continued, strict=False):
-            self.check_width(loc, cells)
             self.row(loc, cells, cont)
         self.finish()
         return TableParse(self.areas, self.rows, self.warnings, self.skipped)
@@ -310,6 +309,7 @@ class _TableWalker:
             if sr := self.sub_of(*found):
                 self.open_sub(*sr)
                 return
+        self.check_width(loc, cells)  # (an area or sub-area row may stop after its title)
         by, merged = _role_cells(self.doc, cells, continued)
         if "task" in merged:  # the task cell continues the task above (Word merge)
             self.continuation(loc, cells, by, sep="\n")
