@@ -384,3 +384,29 @@ def test_bad_links_file_is_a_link_error(tmp_path):
         os.mkfifo(side)
         with pytest.raises(LinkError, match="không phải một tệp thông thường"):
             load_links(plan)
+
+
+def test_an_appendix_split_into_two_word_tables(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for line in HEAD.split("\n\n"):
+        if line:
+            d.add_paragraph(line)
+    header = COLUMNS.strip().split("\t")
+    parts = [
+        [header, ["I", "CẢI CÁCH THỂ CHẾ", "", ""], ["1", "Rà soát", "Phòng Tư pháp", "Quý I"]],
+        [header, ["2", "Công bố", "Phòng Tư pháp", "Quý II"]],  # the header repeated
+        [["3", "Kiểm tra", "Phòng Nội vụ", "Quý III"]],  # no header
+    ]
+    for rows in parts:
+        t = d.add_table(rows=len(rows), cols=4)
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                t.cell(i, j).text = v
+        d.add_paragraph("")
+    p = tmp_path / "kh.docx"
+    d.save(str(p))
+    plan = load_plan(p)
+    assert [t.id for t in plan.tasks] == ["I.1.1", "I.2.1", "I.3.1"]
+    assert plan.task("I.3.1").lead == ("Phòng Nội vụ",)
