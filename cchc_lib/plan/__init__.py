@@ -2,7 +2,13 @@
 
 Reads the text form (converted from the signed document, appendix tab-separated)
 and the Word form (.docx, appendix as a real table). Columns are matched by
-their header text, so plans with other column sets read too.
+their header text (:mod:`cchc_lib.plan.columns`), so plans with other column sets read too.
+
+Task ids are ``{area}.{row}.{k}``, or ``{area}.{sub}.{row}.{k}`` under a sub-area, with
+the area code as the plan writes it (I, 1 or A) and ``sub`` the sub-area's last number;
+``row`` is the row's number (the last number of "1.2", a letter's place for "b)", the
+order in the area for "-" or unnumbered rows) and ``k`` the task's place within the row
+(rows with an empty TT add tasks to the row above). The README has the table.
 """
 
 from __future__ import annotations
