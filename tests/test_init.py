@@ -142,3 +142,7 @@ def test_reports_from_an_initialised_folder_name_only_that_agency(tmp_path, plan
         html = (folder / "output" / "2024" / f"{name}.html").read_text(encoding="utf-8")
         assert not [n for n in SEED_NAMES if n in html], name
         assert "UBND huyện Yên Thành" in html and "Nguyễn Văn Hải" in html
+        # the three title lines of the plan's signature, in order
+        lines = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+        at = [html.find(x, html.rfind("Nơi nhận")) for x in lines]
+        assert -1 not in at and at == sorted(at), at

@@ -52,7 +52,9 @@ def parameters_text(plan, plan_rel: str, code: str) -> str:
 
     m = plan.meta
     year = m.year
-    position = m.signer_position or ""
+    title, position = m.signer_title, m.signer_position or ""
+    if len(m.signer_lines) > 2:  # two keys cannot hold three lines: the plan's lines are used
+        title = position = ""
     lines = [
         f"# Báo cáo kết quả CCHC {parse_period(code).label} của {m.agency or 'cơ quan'}.",
         f"# Tạo bằng cchc init từ kế hoạch {Path(plan_rel).name}; sửa lại nếu cần.",
@@ -62,7 +64,7 @@ def parameters_text(plan, plan_rel: str, code: str) -> str:
         f"data: {_q(f'data/{year}')}",
         'window_rule: "official"',
         'report_number: ""',
-        f"signer_title: {_q(m.signer_title)}",
+        f"signer_title: {_q(title)}",
         f"signer_position: {_q(position)}",
         f"signer_name: {_q(m.signer_name)}",
         f"agency: {_q(m.agency)}",
@@ -74,7 +76,8 @@ def parameters_text(plan, plan_rel: str, code: str) -> str:
     if len(m.signer_lines) > 2:
         lines.insert(
             8,
-            "# Chức danh ký trong kế hoạch: " + " / ".join(m.signer_lines),
+            "# signer_title, signer_position để trống: báo cáo in đủ các dòng chức danh ký của "
+            "kế hoạch: " + " / ".join(m.signer_lines),
         )
     return "\n".join(lines) + "\n"
 
