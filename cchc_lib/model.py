@@ -22,6 +22,10 @@ class Deadline:
 
     ``start``/``end`` are resolved against the plan year. ``ongoing`` marks
     recurring work ("Thường xuyên", "Hằng quý") that has no single completion.
+    ``dues``: every due date of a task due several times ("Trước ngày 15/6 và 15/12",
+    "Tháng 3, tháng 9"), in order; ``end`` is the last of them. Empty for one due date.
+    ``start_raw``: the plan's own start cell ("Bắt đầu" of a two-level header), as
+    written; ``start`` then comes from it when it is earlier.
     """
 
     raw: str
@@ -29,15 +33,22 @@ class Deadline:
     start: date | None = None
     end: date | None = None
     ongoing: bool = False
+    dues: tuple[date, ...] = ()
+    start_raw: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "raw": self.raw,
             "kind": self.kind,
             "start": iso_date(self.start),
             "end": iso_date(self.end),
             "ongoing": self.ongoing,
         }
+        if self.dues:  # only for tasks due several times, so the common form stays small
+            out["dues"] = [iso_date(d) for d in self.dues]
+        if self.start_raw:
+            out["start_raw"] = self.start_raw
+        return out
 
 
 @dataclass(frozen=True)
@@ -169,6 +180,18 @@ class Solution:
 
 @dataclass(frozen=True)
 class PlanMeta:
+    """The plan's header and signature.
+
+    ``agency``: the issuing agency as the preamble writes it ("Sở Công Thương",
+    "UBND huyện Yên Thành"); ``parent``: the authority above it as the header or the
+    preamble names it ("UBND tỉnh Nghệ An"), None when the plan does not say.
+    ``header_lines``: the left column of the document header, upper case, in order
+    (("UBND TỈNH HÀ TĨNH", "SỞ CÔNG THƯƠNG"), ("ỦY BAN NHÂN DÂN", "HUYỆN YÊN THÀNH")).
+    ``signer_lines``: the signature block's title lines as printed, one to three
+    (("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")); ``signer_title`` is the first and
+    ``signer_position`` the last when there are two or more.
+    """
+
     agency: str
     parent: str | None
     number: str
@@ -181,12 +204,16 @@ class PlanMeta:
     signer_name: str
     recipients: tuple[str, ...] = ()
     basis: tuple[str, ...] = ()  # documents the preamble cites ("Kế hoạch số 520/KH-UBND …")
+    header_lines: tuple[str, ...] = ()
+    signer_lines: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["date"] = iso_date(self.date)
         d["recipients"] = list(self.recipients)
         d["basis"] = list(self.basis)
+        d["header_lines"] = list(self.header_lines)
+        d["signer_lines"] = list(self.signer_lines)
         return d
 
 

@@ -111,3 +111,25 @@ def test_never_raises_on_amount_like_text(words):
     budget = parse_budget(" ".join(words))
     assert budget.kind in BUDGET_KINDS
     assert budget.amount_vnd is None or budget.amount_vnd > 0
+
+
+@pytest.mark.parametrize(
+    "raw, unit, amount",
+    [
+        ("350,5", 10**6, 350_500_000),
+        ("1.200", 10**6, 1_200_000_000),
+        ("4.750,25", 10**6, 4_750_250_000),
+        ("50", 1000, 50_000),
+        ("50.000.000 đồng", 10**6, 50_000_000),  # the cell's own unit wins
+        ("2 tỷ", 10**6, 2_000_000_000),
+        ("15,5 triệu", 1000, 15_500_000),
+    ],
+)
+def test_amount_in_the_column_unit(raw, unit, amount):
+    b = parse_budget(raw, unit=unit)
+    assert (b.kind, b.amount_vnd) == ("amount", amount)
+
+
+def test_column_unit_does_not_change_words():
+    assert parse_budget("Trong dự toán được giao", unit=10**6).kind == "approved_estimate"
+    assert parse_budget("0", unit=10**6).kind == "none"

@@ -200,3 +200,49 @@ _PHRASE_LIKE = re.compile(
 @given(st.from_regex(_PHRASE_LIKE, fullmatch=True), st.integers(1, 9999))
 def test_never_raises_on_phrase_like_text(raw, year):
     _check(raw, year)
+
+
+# --- phrases of other agencies' plans (issue 12) -----------------------------------------
+
+Y24 = 2024
+OTHER_PLANS = {
+    "Trước ngày 30/6/2024": ("by_date", date(Y24, 1, 1), date(Y24, 6, 30), ()),
+    "Quý IV/2024": ("window", date(Y24, 10, 1), date(Y24, 12, 31), ()),
+    "Cả năm": ("window", date(Y24, 1, 1), date(Y24, 12, 31), ()),
+    "Tháng 3, tháng 9": (
+        "window", date(Y24, 3, 1), date(Y24, 9, 30), (date(Y24, 3, 31), date(Y24, 9, 30)),
+    ),
+    "Quý I và Quý III": (
+        "window", date(Y24, 1, 1), date(Y24, 9, 30), (date(Y24, 3, 31), date(Y24, 9, 30)),
+    ),
+    "Định kỳ 6 tháng": ("recurring", date(Y24, 1, 1), date(Y24, 12, 31), ()),
+    "Trước ngày 15/6 và 15/12": (
+        "by_date", date(Y24, 1, 1), date(Y24, 12, 15), (date(Y24, 6, 15), date(Y24, 12, 15)),
+    ),
+    "Trước ngày 15/6/2024; 15/12/2024": (
+        "by_date", date(Y24, 1, 1), date(Y24, 12, 15), (date(Y24, 6, 15), date(Y24, 12, 15)),
+    ),
+    "Hoàn thành trong Quý III/2025": ("window", date(2025, 7, 1), date(2025, 9, 30), ()),
+    "Theo quy định": ("recurring", date(Y24, 1, 1), date(Y24, 12, 31), ()),
+    "Theo kế hoạch của tỉnh": ("per_plan", date(Y24, 1, 1), date(Y24, 12, 31), ()),
+    "Trước ngày 15 hằng tháng": ("recurring", date(Y24, 1, 1), date(Y24, 12, 31), ()),
+    # consecutive months or quarters are one window, not several due dates
+    "Quý II, III": ("window", date(Y24, 4, 1), date(Y24, 9, 30), ()),
+    "Tháng 3 - 4": ("window", date(Y24, 3, 1), date(Y24, 4, 30), ()),
+    "Tháng 3\nnăm 2024": ("window", date(Y24, 3, 1), date(Y24, 3, 31), ()),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("raw", list(OTHER_PLANS))
+def test_other_plans_phrases(raw):
+    deadline, warning = parse_deadline(raw, Y24)
+    assert warning is None
+    got = (deadline.kind, deadline.start, deadline.end, deadline.dues)
+    assert got == OTHER_PLANS[raw]
+
+
+def test_dues_are_in_the_json_only_when_several():
+    one = parse_deadline("Quý I", Y24)[0].to_dict()
+    two = parse_deadline("Trước ngày 15/6 và 15/12", Y24)[0].to_dict()
+    assert "dues" not in one
+    assert two["dues"] == ["2024-06-15", "2024-12-15"] and two["end"] == "2024-12-15"

@@ -261,3 +261,72 @@ def test_malformed_entry_is_named():
     )
     with pytest.raises(LinkError, match=r'mục thứ 2 \(id "xau"\)'):
         parse_links(body, "f.yaml")
+
+
+# --- the whole meaning of the target (issue 12) ------------------------------------------
+
+
+def _best(text: str, unit: str = "%", comparator: str = ">=") -> str | None:
+    m = Measure(text, comparator, 50, None, unit)
+    link = link_measures(_plan(m), default_links()).get(m)
+    return link.id if link else None
+
+
+@pytest.mark.parametrize(
+    "text, unit, comparator, expected",
+    [
+        # payments on the national portal are payments, not the portal share
+        (
+            "100% TTHC có nghĩa vụ tài chính được triển khai thanh toán trực tuyến trên Cổng "
+            "Dịch vụ công quốc gia",
+            "%", ">=", "tthc_thanh_toan_truc_tuyen",
+        ),
+        ("Tối thiểu 50% hồ sơ TTHC được thanh toán trực tuyến", "%", ">=", "tthc_thanh_toan_truc_tuyen"),
+        ("100% văn bản đi được ký số", "%", ">=", "vb_ky_so"),
+        ("100% văn bản điện tử có chữ ký số", "%", ">=", "vb_ky_so"),
+        ("Chỉ số CCHC nằm trong nhóm 05 đơn vị dẫn đầu", "rank", "<=", "xep_hang_vi_tri"),
+        ("Phấn đấu tăng 2 bậc, nằm trong nhóm 10 đơn vị dẫn đầu", "rank", ">=", "xep_hang_tang_bac"),
+        ("Phấn đấu tăng 2 bậc, nằm trong nhóm 10 đơn vị dẫn đầu", "rank", "<=", "xep_hang_vi_tri"),
+        ("Tối thiểu 80% hồ sơ được tiếp nhận trực tuyến", "%", ">=", "ho_so_truc_tuyen"),
+        # three groups beat two: the share of procedures with online dossiers
+        (
+            "Tối thiểu 50% TTHC có phát sinh hồ sơ được giải quyết trực tuyến",
+            "%", ">=", "tthc_co_ho_so_truc_tuyen",
+        ),
+        ("Ít nhất 60% TTHC được tích hợp trên Cổng DVCQG", "%", ">=", "tthc_cong_dvcqg"),
+    ],
+)  # fmt: skip
+def test_best_fit_not_file_order(text, unit, comparator, expected):
+    assert _best(text, unit, comparator) == expected
+
+
+def test_file_order_only_breaks_ties():
+    a = Link("a", "a", "sum", ("sang_kien",), keywords=(("sang kien",),))
+    b = Link("b", "b", "sum", ("sang_kien",), keywords=(("sang kien",), ("cong nhan",)))
+    m = Measure("02 sáng kiến được công nhận", ">=", 2, None, "count")
+    assert link_measures(_plan(m), (a, b))[m].id == "b"  # more of the sentence explained
+    c = Link("c", "c", "sum", ("sang_kien",), keywords=(("sang kien",),))
+    assert link_measures(_plan(m), (a, c))[m].id == "a"
+
+
+def test_the_plans_own_links_come_first(tmp_path):
+    plan_file = tmp_path / "kh.txt"
+    links_path_for(plan_file).write_text(
+        'links:\n  - id: rieng\n    keywords: ["sáng kiến"]\n    unit: count\n'
+        "    sum: [sang_kien]\n",
+        "utf-8",
+    )
+    m = Measure("02 sáng kiến được công nhận và áp dụng", ">=", 2, None, "count")
+    assert link_measures(_plan(m), load_links(plan_file))[m].id == "rieng"
+
+
+def test_comparator_key():
+    ((_, link),) = parse_links(
+        'links:\n  - id: a\n    keywords: [x]\n    comparator: "<="\n    sum: [sang_kien]\n', "f"
+    )
+    assert link.comparators == ("<=",)
+    assert link.matches("x", "count", "<=") and not link.matches("x", "count", ">=")
+    with pytest.raises(LinkError, match="so sánh"):
+        parse_links(
+            'links:\n  - id: a\n    keywords: [x]\n    comparator: "<"\n    sum: [sang_kien]\n', "f"
+        )

@@ -411,3 +411,25 @@ def test_never_raises_on_target_like_text(words):
     for m in extract_measures(" ".join(words)):
         assert m.value >= 0
         assert m.stretch is None or m.stretch != m.value
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Chỉ số CCHC của huyện nằm trong nhóm 05 đơn vị dẫn đầu của tỉnh.",
+            [("<=", 5, None, "rank")],
+        ),
+        ("Phấn đấu trong top 10 đơn vị có Chỉ số CCHC cao nhất.", [("<=", 10, None, "rank")]),
+        ("Chỉ số CCHC của tỉnh xếp thứ 20 trở lên.", [("<=", 20, None, "rank")]),
+        (
+            "Phấn đấu tăng 2 bậc, nằm trong nhóm 10 đơn vị dẫn đầu.",
+            [(">=", 2, None, "rank"), ("<=", 10, None, "rank")],
+        ),
+        # a group that is not a ranking stays a count
+        ("Kiểm tra ít nhất 05 đơn vị trong nhóm trường học.", [(">=", 5, None, "count")]),
+    ],
+)
+def test_places_on_the_ranking(text, expected):
+    got = [(m.comparator, m.value, m.stretch, m.unit) for m in extract_measures(text)]
+    assert got == expected

@@ -222,7 +222,8 @@ def test_json_contract(seed_plan):
 def test_second_plan(second_plan_paths, form):
     plan = load_plan(second_plan_paths[form])
     assert plan.meta.agency == "Phòng Tài nguyên và Môi trường"
-    assert plan.meta.parent == "UBND HUYỆN ĐỨC THỌ"
+    assert plan.meta.parent == "UBND huyện Đức Thọ"  # sentence form (was the header line)
+    assert plan.meta.header_lines == ("UBND HUYỆN ĐỨC THỌ", "PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG")
     assert plan.meta.number == "15/KH-TNMT"
     assert plan.meta.year == 2023
     assert plan.meta.date == date(2023, 2, 5)

@@ -9,6 +9,7 @@ from cchc_lib.fmt import fmt_date
 from cchc_lib.model import Plan
 from cchc_lib.plan import load_plan
 from cchc_lib.plan.export import plan_to_json, write_plan
+from cchc_lib.plan.sources import clean_control
 
 DEADLINE_KIND_LABELS = {
     "by_date": "hạn ngày",
@@ -39,8 +40,15 @@ def _measure_text(m) -> str:
     value = f"{m.value:g}"
     if m.stretch is not None:
         value += f"–{m.stretch:g}"
+    if m.unit == "rank" and m.comparator == "<=":  # a place on the ranking, not a rise
+        return f"hạng <= {value}"
     unit = UNIT_LABELS.get(m.unit, m.unit)
     return f"{m.comparator} {value}{unit if unit == '%' else (' ' + unit if unit else '')}"
+
+
+def _signer(m) -> str:
+    lines = m.signer_lines or tuple(x for x in (m.signer_title, m.signer_position) if x)
+    return " / ".join(lines) + (f" — {m.signer_name}" if m.signer_name else "")
 
 
 def summary(plan: Plan) -> str:
@@ -49,11 +57,11 @@ def summary(plan: Plan) -> str:
     lines = [
         f"Kế hoạch: {m.title or '(không có tiêu đề)'}",
         f"Cơ quan ban hành: {m.agency or '(không rõ)'}"
-        + (f" — thuộc {m.parent}" if m.parent else ""),
+        + (f" — thuộc {m.parent}" if m.parent else " — cơ quan cấp trên: (kế hoạch không ghi)"),
+        f"Tiêu đề văn bản (góc trái): {' / '.join(m.header_lines) or '(không có)'}",
         f"Số: {m.number or '(chưa ghi)'}    Địa điểm, ngày: {m.place or '?'}, "
         f"{fmt_date(m.date) if m.date else '(không rõ)'}    Năm kế hoạch: {m.year}",
-        f"Người ký: {m.signer_title}{' ' + m.signer_position if m.signer_position else ''} "
-        f"{m.signer_name}".rstrip(),
+        f"Người ký: {_signer(m) or '(không rõ)'}",
         f"Nơi nhận: {len(m.recipients)} mục",
         "",
         f"Mục đích, yêu cầu: {len(plan.purposes)} ý; mục tiêu chung: {len(plan.goals)} ý; "
@@ -71,6 +79,8 @@ def summary(plan: Plan) -> str:
             dl = t.deadline
             when = DEADLINE_KIND_LABELS.get(dl.kind, dl.kind)
             span = f"{fmt_date(dl.start)}–{fmt_date(dl.end)}" if dl.start and dl.end else ""
+            if dl.dues:
+                span += "; hạn từng lần: " + ", ".join(fmt_date(d) for d in dl.dues)
             lines.append(
                 f"   {'':<11} Chủ trì: {lead}; thời hạn: {dl.raw or '(trống)'} [{when} {span}]".rstrip()
             )
@@ -93,9 +103,16 @@ def summary(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with no control character but the line break: what a plan holds is printed
+    as text, never as terminal commands (the reader already cleans them; this is the
+    second guard)."""
+    return clean_control(text.replace("\t", " "))
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
-    print(summary(plan))
+    print(terminal_safe(summary(plan)))
     return 0
 
 
@@ -110,5 +127,5 @@ def cmd_export(args: argparse.Namespace) -> int:
     write_plan(plan, args.output)
     print(f"Đã ghi {args.output} ({len(plan.tasks)} nhiệm vụ, {len(plan.targets)} chỉ tiêu).")
     for w in plan.warnings:
-        print(f"Cảnh báo: {w}", file=sys.stderr)
+        print(terminal_safe(f"Cảnh báo: {w}"), file=sys.stderr)
     return 0

@@ -1,10 +1,14 @@
 """Links from a plan's measurable targets to indicator formulas (data, not code).
 
 The defaults live in ``data/links.yaml``; a plan may carry its own
-``<plan file stem>.links.yaml`` beside it. A measure takes the first link whose
-keywords all occur in its sentence (case/diacritic-insensitive, whole words)
-and whose unit matches. The link only says *what to compute*; comparator,
-threshold and stretch always come from the plan's measure.
+``<plan file stem>.links.yaml`` beside it. A link *fits* a measure when every one of
+its keyword groups occurs in the measure's sentence (case/diacritic-insensitive, whole
+words), none of its exclusions does, and its unit and comparator (when it names them)
+are the measure's. Among the links that fit, a measure takes the one that explains
+most of the sentence: the most keyword groups, then the longest keywords matched;
+file order only breaks ties. The plan's own links are tried before the defaults. The
+link only says *what to compute*; comparator, threshold and stretch always come from
+the plan's measure.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from cchc_lib.model import Measure, Plan
 from cchc_lib.text import fold, nfc
 
 __all__ = [
+    "COMPARATORS",
     "FORMULAS",
     "Link",
+    "best_link",
     "default_links",
     "link_measures",
     "links_path_for",
@@ -36,17 +42,21 @@ __all__ = [
 
 FORMULAS = ("ratio", "sum", "difference")
 UNITS = ("%", "count", "rank")
+COMPARATORS = (">=", "<=", "=")
 _KEYS = {
     "id",
     "name",
     "keywords",
     "exclude",
     "unit",
+    "comparator",
     "yearly",
     "enabled",
     "denominator_label",
     *FORMULAS,
 }
+DEFAULT_SOURCE = "cchc_lib/data/links.yaml"
+MAX_LINKS_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,7 @@ class Link:
     denominator_label: str = (
         ""  # what a ratio is out of, as the report says it ("TTHC đủ điều kiện")
     )
+    comparators: tuple[str, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -80,14 +91,27 @@ class Link:
             seen.setdefault(c, None)
         return tuple(seen)
 
-    def matches(self, text: str, unit: str) -> bool:
+    def matches(self, text: str, unit: str, comparator: str | None = None) -> bool:
         """True when every keyword group and none of the exclusions occur in ``text``."""
+        return self.score(text, unit, comparator) is not None
+
+    def score(self, text: str, unit: str, comparator: str | None = None) -> tuple[int, int] | None:
+        """How much of ``text`` the link explains, (keyword groups, characters of the
+        longest keyword matched in each), or None when it does not fit."""
         if self.units and unit not in self.units:
-            return False
+            return None
+        if self.comparators and comparator is not None and comparator not in self.comparators:
+            return None
         folded = fold(text)
         if any(_has_word(folded, w) for w in self.exclude):
-            return False
-        return all(any(_has_word(folded, w) for w in group) for group in self.keywords)
+            return None
+        length = 0
+        for group in self.keywords:
+            hits = [len(w) for w in group if _has_word(folded, w)]
+            if not hits:
+                return None
+            length += max(hits)
+        return len(self.keywords), length
 
     def evaluate(self, values: Mapping[str, float | None]) -> float | None:
         """The formula over aggregated indicator values; None when data is missing.
@@ -192,6 +216,18 @@ def _flag(entry: dict, key: str, default: bool, fail: Callable[[str], NoReturn])
     return value
 
 
+def _comparators(entry: dict, fail: Callable[[str], NoReturn]) -> tuple[str, ...]:
+    value = entry.get("comparator", [])
+    found = _str_list(value, "comparator", fail) if value else ()
+    wrong = [c for c in found if c not in COMPARATORS]
+    if wrong:
+        fail(
+            f"so sánh {', '.join(map(repr, wrong))} không hợp lệ; chọn trong: "
+            f"{', '.join(COMPARATORS)}"
+        )
+    return found
+
+
 def _units(entry: dict, fail: Callable[[str], NoReturn]) -> tuple[str, ...]:
     unit = entry.get("unit", [])
     units = _str_list(unit, "unit", fail) if unit else ()
@@ -245,6 +281,7 @@ def _parse_entry(entry: object, index: int, source: str) -> tuple[str, Link | No
         yearly=_flag(entry, "yearly", False, fail),
         denominator_label=_label(entry, fail),
         source=source,
+        comparators=_comparators(entry, fail),
     )
 
 
@@ -278,9 +315,7 @@ def parse_links(text: str, source: str) -> tuple[tuple[str, Link | None], ...]:
 def default_links() -> tuple[Link, ...]:
     """The links shipped in ``cchc_lib/data/links.yaml``."""
     text = resources.files("cchc_lib").joinpath("data/links.yaml").read_text("utf-8")
-    return tuple(
-        link for _, link in parse_links(text, "cchc_lib/data/links.yaml") if link is not None
-    )
+    return tuple(link for _, link in parse_links(text, DEFAULT_SOURCE) if link is not None)
 
 
 def links_path_for(plan_path: str | Path) -> Path:
@@ -304,27 +339,47 @@ def load_links(plan_path: str | Path | None = None) -> tuple[Link, ...]:
     if plan_path is None:
         return defaults
     side = links_path_for(plan_path)
-    if not side.is_file():
+    if not side.exists():
         return defaults
+    from cchc_lib.plan.sources import read_regular_file
+
     try:
-        text = side.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LinkError(str(side), None, f"không đọc được tệp ({exc}).") from None
+        text = read_regular_file(side, MAX_LINKS_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LinkError(
+            str(side),
+            None,
+            "tệp không được mã hóa UTF-8; hãy mở tệp và lưu lại với mã Unicode UTF-8.",
+        ) from None
+    except ValueError as exc:
+        raise LinkError(str(side), None, str(exc)) from None
     return merge_links(defaults, parse_links(text, str(side)))
 
 
-def link_measures(plan: Plan, links: tuple[Link, ...]) -> dict[Measure, Link]:
-    """Each measure of the plan's targets mapped to the first link that matches it.
+def best_link(measure: Measure, links: tuple[Link, ...]) -> Link | None:
+    """The link that explains most of the measure's sentence (module docstring); the
+    plan's own links (any source but the package's) before the defaults."""
+    best: tuple[tuple[int, int, int], Link] | None = None
+    for link in links:
+        score = link.score(measure.text, measure.unit, measure.comparator)
+        if score is None:
+            continue
+        key = (0 if link.source == DEFAULT_SOURCE else 1, *score)
+        if best is None or key > best[0]:
+            best = (key, link)
+    return best[1] if best else None
 
-    Measures no link matches are absent from the result.
+
+def link_measures(plan: Plan, links: tuple[Link, ...]) -> dict[Measure, Link]:
+    """Each measure of the plan's targets mapped to its best link (:func:`best_link`).
+
+    Measures no link fits are absent from the result.
     """
     out: dict[Measure, Link] = {}
     for target in plan.targets:
         for measure in target.measures:
             if measure in out:
                 continue
-            for link in links:
-                if link.matches(measure.text, measure.unit):
-                    out[measure] = link
-                    break
+            if (link := best_link(measure, tuple(links))) is not None:
+                out[measure] = link
     return out

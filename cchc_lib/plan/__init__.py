@@ -2,24 +2,31 @@
 
 Reads the text form (converted from the signed document, appendix tab-separated)
 and the Word form (.docx, appendix as a real table). Columns are matched by
-their header text, so plans with other column sets read too.
+their header text (:mod:`cchc_lib.plan.columns`), so plans with other column sets read too.
+
+Task ids are ``{area}.{row}.{k}``, or ``{area}.{sub}.{row}.{k}`` under a sub-area, with
+the area code as the plan writes it (I, 1 or A) and ``sub`` the sub-area's last number;
+``row`` is the row's number (the last number of "1.2", a letter's place for "b)", the
+order in the area for "-" or unnumbered rows) and ``k`` the task's place within the row
+(rows with an empty TT add tasks to the row above). The README has the table.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from cchc_lib.errors import PlanFormatError
-from cchc_lib.model import Area, Plan, PlanMeta, Solution, SubArea, Target, Task
+from cchc_lib.model import Area, Deadline, Plan, PlanMeta, Solution, SubArea, Target, Task
 from cchc_lib.plan.basis import cited_documents
 from cchc_lib.plan.body import BodyParse, parse_body
 from cchc_lib.plan.budget import parse_budget
 from cchc_lib.plan.deadline import parse_deadline
 from cchc_lib.plan.measures import extract_measures
 from cchc_lib.plan.sources import RawDocument, read_source
-from cchc_lib.plan.table import TableParse, parse_table, roman_value, split_items, strip_html
+from cchc_lib.plan.table import TableParse, parse_table, split_items, strip_html
 from cchc_lib.plan.units import aliases_for, default_aliases, split_units
 from cchc_lib.text import nfc
 
@@ -41,18 +48,30 @@ def load_plan(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> 
     return parse_plan(doc, aliases=aliases if aliases is not None else aliases_for(path))
 
 
+def _refused(doc: RawDocument, table: TableParse, what: str) -> PlanFormatError:
+    """The error for a table that gives no areas or no tasks, showing its first rows."""
+    rows = table.skipped or [(loc, cells) for loc, cells in doc.rows]
+    shown = []
+    for loc, cells in rows[:3]:
+        text = " | ".join(c.replace("\n", " ") for c in cells if c.strip())
+        shown.append(f'{loc}: "{text[:100]}{"…" if len(text) > 100 else ""}"')
+    where = f" (tiêu đề cột ở {doc.header_loc})" if doc.header_loc else ""
+    first = f" Các dòng đầu không dùng được: {'; '.join(shown)}." if shown else ""
+    return PlanFormatError(doc.source, None, f"bảng nhiệm vụ{where} {what}{first}")
+
+
 def parse_plan(doc: RawDocument, *, aliases: Mapping[str, str] | None = None) -> Plan:
     """Build a :class:`Plan` from a document already read by :func:`read_source`."""
     aliases = default_aliases() if aliases is None else aliases
     body = parse_body(list(doc.paragraphs) + list(doc.trailing), doc.source)
     table = parse_table(doc)
-    warnings: list[str] = list(body.warnings) + table.warnings
+    warnings: list[str] = list(body.warnings) + list(doc.notes) + table.warnings
     if not table.areas:
-        raise PlanFormatError(
-            doc.source,
-            doc.rows[0][0] if doc.rows else None,
-            "bảng nhiệm vụ không có dòng lĩnh vực nào (I, II, … kèm tên lĩnh vực). "
-            "Hãy kiểm tra phụ lục nhiệm vụ của kế hoạch.",
+        raise _refused(
+            doc,
+            table,
+            "không có dòng lĩnh vực nào: cần các dòng chỉ ghi số thứ tự lĩnh vực (I, II, …; "
+            "1, 2, …; hoặc A, B, …) kèm tên lĩnh vực. Hãy kiểm tra phụ lục nhiệm vụ của kế hoạch.",
         )
     year = body.year
     if year is None:
@@ -63,10 +82,10 @@ def parse_plan(doc: RawDocument, *, aliases: Mapping[str, str] | None = None) ->
             'hoặc dòng "…, ngày … tháng … năm 2022".',
         )
     meta = _meta(doc, body, year, warnings)
-    tasks = _tasks(table, year, aliases, warnings)
+    tasks = _tasks(doc, table, year, aliases, warnings)
     if not tasks:
-        raise PlanFormatError(
-            doc.source, None, "bảng nhiệm vụ không có nhiệm vụ nào (dòng đánh số 1, 2, …)."
+        raise _refused(
+            doc, table, "không có nhiệm vụ nào (dòng đánh số 1, 2, …; a), b), …; hoặc “-”)."
         )
     return Plan(
         source=doc.source,
@@ -94,18 +113,14 @@ def _meta(doc: RawDocument, body: BodyParse, year: int, warnings: list[str]) -> 
         warnings.append(
             "Không xác định được cơ quan ban hành kế hoạch; hãy khai báo trong tham số báo cáo."
         )
-    parent = body.parent
-    if not parent and body.place:
-        preamble = " ".join(t for _, t in doc.paragraphs[:12])
-        if "UBND tỉnh" in preamble or "Ủy ban nhân dân tỉnh" in preamble:
-            parent = f"UBND tỉnh {body.place}"
-        elif "UBND thành phố" in preamble:
-            parent = f"UBND thành phố {body.place}"
     if not body.signer_title:
         warnings.append("Không tìm thấy chức danh người ký kế hoạch.")
+    header_lines = body.header_lines or (
+        ((body.parent.upper(),) if body.parent else ()) + ((agency.upper(),) if agency else ())
+    )
     return PlanMeta(
         agency=agency,
-        parent=parent,
+        parent=body.parent,
         number=body.number,
         place=body.place,
         date=body.date,
@@ -116,6 +131,8 @@ def _meta(doc: RawDocument, body: BodyParse, year: int, warnings: list[str]) -> 
         signer_name=body.signer_name,
         recipients=tuple(body.recipients),
         basis=cited_documents(_preamble(doc)),
+        header_lines=header_lines,
+        signer_lines=tuple(body.signer_lines),
     )
 
 
@@ -136,12 +153,37 @@ def _sub_short(sub: str | None) -> str | None:
     return sub.split(".")[-1] if sub else None
 
 
+def _row_order(table: TableParse):
+    areas = {a.code: i for i, a in enumerate(table.areas)}
+    subs = {(a.code, s[0]): i for a in table.areas for i, s in enumerate(a.subareas)}
+
+    def key(row) -> tuple[int, int]:
+        return areas.get(row.area, 0), subs.get((row.area, row.subarea), -1)
+
+    return key
+
+
+def _deadline(c: dict[str, str], year: int) -> tuple[Deadline, list[str]]:
+    """The task's deadline; a start column ("Bắt đầu") is kept beside it."""
+    deadline, warn = parse_deadline(c["deadline"], year)
+    warns = [warn] if warn else []
+    if not c.get("start"):
+        return deadline, warns
+    start, swarn = parse_deadline(c["start"], year)
+    if swarn:
+        warns.append(f"thời gian bắt đầu: {swarn}")
+    begin = deadline.start
+    if start.start and deadline.end and start.start <= deadline.end:
+        begin = start.start  # the plan's own start, not the start the end cell implies
+    return replace(deadline, start=begin, start_raw=start.raw), warns
+
+
 def _tasks(
-    table: TableParse, year: int, aliases: Mapping[str, str], warnings: list[str]
+    doc: RawDocument, table: TableParse, year: int, aliases: Mapping[str, str], warnings: list[str]
 ) -> tuple[Task, ...]:
     out: list[Task] = []
-    order = {a.code: roman_value(a.code) for a in table.areas}
-    for row in sorted(table.rows, key=lambda r: (order.get(r.area, 0), r.subarea or "")):
+    has_lead = "lead" in doc.columns
+    for row in sorted(table.rows, key=_row_order(table)):
         for k, draft in enumerate(row.tasks, start=1):
             c = draft.cells
             parts = (
@@ -150,9 +192,9 @@ def _tasks(
                 + [str(row.num), str(k)]
             )
             task_id = ".".join(p for p in parts if p)
-            deadline, warn = parse_deadline(c["deadline"], year)
-            if warn:
-                warnings.append(f"{draft.loc} (nhiệm vụ {task_id}): {warn}")
+            deadline, warns = _deadline(c, year)
+            warnings.extend(f"{draft.loc} (nhiệm vụ {task_id}): {w}" for w in warns)
+            lead = split_units(c["lead"], aliases)
             out.append(
                 Task(
                     id=task_id,
@@ -163,15 +205,20 @@ def _tasks(
                     task=" ".join(split_items(c["task"])) if c["task"] else "",
                     activities=split_items(c["activities"]),
                     outputs=split_items(c["outputs"]),
-                    lead=split_units(c["lead"], aliases),
+                    lead=lead,
                     partners=split_units(c["partners"], aliases),
                     deadline=deadline,
-                    budget=parse_budget(c["budget"]),
+                    budget=parse_budget(c["budget"], unit=doc.budget_unit),
                     source_line=_line_no(draft.loc),
                 )
             )
             if not c["task"]:
                 warnings.append(f"{draft.loc} (nhiệm vụ {task_id}): ô Nhiệm vụ trống.")
+            elif has_lead and not lead:
+                warnings.append(
+                    f"{draft.loc} (nhiệm vụ {task_id}): ô Chủ trì trống; hãy ghi đơn vị chủ trì "
+                    "trong kế hoạch (báo cáo sẽ ghi nhiệm vụ chưa rõ đơn vị chủ trì)."
+                )
     return tuple(out)
 
 

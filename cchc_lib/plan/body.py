@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from cchc_lib.plan.agency import read_agency
 from cchc_lib.text import fold, nfc
 
 _ROMAN_HEAD = re.compile(r"^(?P<code>(?:IX|IV|V?I{1,3}|V|X))\s*[.:]\s+(?P<title>\S.*)$")
@@ -18,24 +19,6 @@ _PLACE_DATE = re.compile(
 )
 _YEAR = re.compile(r"\b(20\d{2})\b")
 _MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap")
-_AGENCY_START = (
-    "so ",
-    "ban ",
-    "phong ",
-    "uy ban",
-    "ubnd",
-    "van phong",
-    "cuc ",
-    "chi cuc",
-    "trung tam",
-    "bo ",
-    "tong cuc",
-    "thanh tra",
-    "hoi dong",
-    "dai ",
-    "benh vien",
-    "truong ",
-)
 _SIGNER_WORDS = (
     "giam doc",
     "truong",
@@ -43,7 +26,12 @@ _SIGNER_WORDS = (
     "chanh van phong",
     "thu truong",
     "chanh thanh tra",
+    "uy ban nhan dan",
+    "bi thu",
 )
+# "TM." (on behalf of), "KT." (for), "TL.", "Q." (acting), "KT.TL."
+_SIGNER_PREFIX = re.compile(r"^(?:tm|kt|tl|ktl|ttl|q|tuq)\s*\.", re.IGNORECASE)
+_SIGNED_NOTE = re.compile(r"^[(\[].*[)\]]$")  # "(Đã ký)", "[Chữ ký số]"
 
 
 def _strip_md(s: str) -> str:
@@ -67,6 +55,8 @@ class BodyParse:
     signer_title: str = ""
     signer_position: str | None = None
     signer_name: str = ""
+    signer_lines: list[str] = field(default_factory=list)
+    header_lines: tuple[str, ...] = ()
     recipients: list[str] = field(default_factory=list)
     purposes: list[str] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)
@@ -109,61 +99,78 @@ class _Bullets:
             self.items.append(text.strip())
 
 
+_NOT_HEADER = ("du thao", "mat", "toi mat", "khan", "thuong khan", "hoa toc")
+_PREAMBLE_START = ("can cu", "thuc hien", "de ", "nham", "trien khai", "theo ", "tiep tuc")
+_SEPARATOR = re.compile(r"^[-_=*.~o0\s]{3,}$", re.IGNORECASE)
+
+
+def _place_date(lines: list[str], i: int) -> tuple[re.Match[str], int] | None:
+    """The place-date line at ``i`` (possibly split over two lines) and the lines it took."""
+    if m := _PLACE_DATE.match(lines[i]):
+        return m, 1
+    if i + 1 < len(lines):
+        joined = f"{lines[i]} {lines[i + 1]}"
+        nxt = fold(lines[i + 1])
+        if (lines[i].rstrip().endswith(",") or nxt.startswith(("ngay", "nam"))) and (
+            m := _PLACE_DATE.match(joined)
+        ):
+            return m, 2
+    return None
+
+
+def _title_goes_on(title: str, t: str) -> bool:
+    """True when ``t`` continues a title that started with "KẾ HOẠCH"."""
+    f = fold(t)
+    if len(t) >= 150 or _NUMBER.match(t) or _PLACE_DATE.match(t) or _ROMAN_HEAD.match(t):
+        return False
+    if f.startswith(_PREAMBLE_START) or t.rstrip().endswith(":"):
+        return False
+    return not _YEAR.search(title) or is_upper(t)
+
+
+def _set_date(m: re.Match[str], t: str, out: BodyParse) -> None:
+    out.place = nfc(m.group("place"))
+    try:
+        day = int(m.group("d")) if m.group("d") and m.group("d")[0].isdigit() else 1
+        out.date = date(int(m.group("y")), int(m.group("m")), day)
+    except ValueError:
+        out.warnings.append(f'Ngày ban hành "{t}" không hợp lệ; bỏ qua ngày.')
+
+
 def _header(texts: list[tuple[str, str]], out: BodyParse) -> list[str]:
     """Number, place and date, title from the lines before section I; the upper-case lines
-    that may name the agency are returned."""
+    of the header's left column (the agency and its parent) are returned."""
+    lines = [t for _, t in texts]
     header_lines: list[str] = []
-    title_open = False  # "KẾ HOẠCH" alone on its line: the subject follows
-    for _loc, t in texts:
-        if title_open:
-            title_open = False
-            if len(t) < 150 and not _NUMBER.match(t):
-                out.title = f"{out.title} {t}"
-                continue
+    i = 0
+    while i < len(lines):
+        t = lines[i]
         f = fold(t)
-        if any(f.startswith(m) for m in _MOTTO):
+        i += 1
+        if any(f.startswith(m) for m in _MOTTO) or _SEPARATOR.match(t):
             continue
         if m := _NUMBER.match(t):
             out.number = out.number or nfc(m.group("number"))
             continue
-        if (m := _PLACE_DATE.match(t)) and out.date is None:
-            out.place = nfc(m.group("place"))
-            try:
-                day = int(m.group("d")) if m.group("d") and m.group("d")[0].isdigit() else 1
-                out.date = date(int(m.group("y")), int(m.group("m")), day)
-            except ValueError:
-                out.warnings.append(f'Ngày ban hành "{t}" không hợp lệ; bỏ qua ngày.')
+        if out.date is None and (found := _place_date(lines, i - 1)):
+            _set_date(found[0], t, out)
+            i += found[1] - 1
             continue
         if f.startswith("ke hoach") and not out.title:
             out.title = t
-            title_open = len(t.split()) <= 2
+            for _ in range(4):  # a title over several lines
+                if i < len(lines) and _SEPARATOR.match(lines[i]):
+                    i += 1
+                    break
+                if i < len(lines) and _title_goes_on(out.title, lines[i]):
+                    out.title = f"{out.title} {lines[i]}"
+                    i += 1
+                else:
+                    break
             continue
-        if not out.title and is_upper(t):
+        if not out.title and is_upper(t) and f.strip(" .") not in _NOT_HEADER:
             header_lines.append(t)
     return header_lines
-
-
-def _agency(header_lines: list[str], preamble: str, out: BodyParse) -> None:
-    """The agency (and its parent) from the header lines, as the preamble writes it."""
-    agency_lines = [h for h in header_lines if fold(h).startswith(_AGENCY_START)]
-    if len(agency_lines) >= 2:
-        out.parent, out.agency = agency_lines[-2], agency_lines[-1]
-    elif agency_lines:
-        out.agency = agency_lines[0]
-    if out.agency and is_upper(out.agency):
-        # prefer the agency's name as the preamble writes it ("Sở Công Thương")
-        for m in re.finditer(re.escape(out.agency), preamble, re.IGNORECASE):
-            if not is_upper(m.group(0)):
-                out.agency = m.group(0)
-                break
-    if not out.agency:
-        found = re.search(
-            r"((?:Sở|Ban|Phòng|Ủy ban|UBND|Văn phòng|Cục|Chi cục|Trung tâm|Thanh tra)\s"
-            r"[^,.;()]{2,60}?)\s+(?:xây dựng|ban hành)\s+[Kk]ế hoạch",
-            preamble,
-        )
-        if found:
-            out.agency = nfc(found.group(1))
 
 
 class _Sections:
@@ -194,7 +201,7 @@ class _Sections:
             self.solution(t)
         elif self.section in ("organisation", "budget", "other", "key_tasks"):
             # the signature block may stand before "Nơi nhận" in some documents
-            if is_upper(t) and any(w in fold(t) for w in _SIGNER_WORDS) and len(t) < 60:
+            if _is_title_line(t):
                 self.tail.append((loc, t))
                 self.section = "end"
 
@@ -235,7 +242,10 @@ def parse_body(paragraphs: list[tuple[str, str]], source: str) -> BodyParse:
         (i for i, (_, t) in enumerate(texts) if _ROMAN_HEAD.match(t) and _section_of(t)), len(texts)
     )
     header_lines = _header(texts[:first_section], out)
-    _agency(header_lines, " ".join(t for _, t in texts[:first_section]), out)
+    preamble = " ".join(t for _, t in texts[:first_section])
+    out.agency, out.parent, out.header_lines = read_agency(
+        header_lines, preamble, "\n".join(t for _, t in texts)
+    )
     sections = _Sections()
     for loc, t in texts[first_section:]:
         sections.add(loc, t)
@@ -245,31 +255,63 @@ def parse_body(paragraphs: list[tuple[str, str]], source: str) -> BodyParse:
     return out
 
 
-def _parse_tail(tail: list[tuple[str, str]], out: BodyParse) -> None:
-    """Recipients after "Nơi nhận:" and the signer (title in capitals, then the name)."""
-    in_recipients = False
-    pending_title: list[str] = []
-    for _loc, t in tail:
-        f = fold(t)
-        if f.startswith("noi nhan"):
-            in_recipients = True
-            rest = t.split(":", 1)[1].strip() if ":" in t else ""
-            if rest:
-                out.recipients.append(rest.lstrip("- ").strip())
+def _is_title_line(t: str) -> bool:
+    """A line of a signature block's title: "KT. GIÁM ĐỐC", "PHÓ CHỦ TỊCH", "TM. ỦY BAN…"."""
+    f = fold(t)
+    return (
+        is_upper(t)
+        and len(t) < 60
+        and (bool(_SIGNER_PREFIX.match(f)) or any(w in f for w in _SIGNER_WORDS))
+    )
+
+
+def _name_case(t: str) -> str:
+    """A signer's name as written, or in title case when the plan prints it in capitals."""
+    if not is_upper(t):
+        return t
+    return " ".join(w[:1].upper() + w[1:].lower() for w in t.split())
+
+
+def _parse_signature(lines: list[str], out: BodyParse) -> None:
+    """One to three title lines in capitals, then the signer's name."""
+    titles: list[str] = []
+    for t in lines:
+        if _SIGNED_NOTE.match(t):
+            continue  # "(Đã ký)"
+        if _is_title_line(t) and len(titles) < 3 and not out.signer_name:
+            titles.append(t)
             continue
-        if in_recipients and _BULLET.match(t):
-            out.recipients.append(_BULLET.sub("", t, count=1).strip())
-            continue
-        in_recipients = False
-        if fold(t).startswith("phu luc"):
+        if titles and not out.signer_name and 1 < len(t.split()) <= 6 and not _BULLET.match(t):
+            out.signer_name = _name_case(t)
             break
-        if is_upper(t) and len(t) < 60 and not out.signer_name:
-            pending_title.append(t)
-            continue
-        if pending_title and not out.signer_name and 1 < len(t.split()) <= 6:
-            out.signer_name = t
-    if pending_title:
-        first = pending_title[0]
-        out.signer_title = first
-        if fold(first).startswith(("kt.", "tm.", "tl.", "q.", "ktl.")) and len(pending_title) > 1:
-            out.signer_position = pending_title[1]
+    out.signer_lines = titles
+    if titles:
+        out.signer_title = titles[0]
+        out.signer_position = titles[-1] if len(titles) > 1 else None
+
+
+def _parse_tail(tail: list[tuple[str, str]], out: BodyParse) -> None:
+    """Recipients after "Nơi nhận:" and the signature block.
+
+    Recipients and signature may stand side by side (a two-column table, or a line with a
+    tab): a piece from the right-hand column (location "…, cột 2") is never a recipient.
+    """
+    in_recipients = False
+    signature: list[str] = []
+    for loc, t in tail:
+        f = fold(t)
+        if f.startswith("phu luc"):
+            break
+        if ", cột " not in loc:
+            if f.startswith("noi nhan"):
+                in_recipients = True
+                rest = t.split(":", 1)[1].strip() if ":" in t else ""
+                if rest:
+                    out.recipients.append(rest.lstrip("- ").strip())
+                continue
+            if in_recipients and _BULLET.match(t):
+                out.recipients.append(_BULLET.sub("", t, count=1).strip())
+                continue
+            in_recipients = False
+        signature.append(t)
+    _parse_signature(signature, out)

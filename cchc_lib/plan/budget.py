@@ -78,10 +78,13 @@ def parse_vn_number(s: str) -> Decimal | None:
         return None
 
 
-def _amount(folded: str) -> int | None:
-    """VND amount of a folded cell that holds only an amount, else None."""
+def _amount(folded: str, unit: int = 1) -> int | None:
+    """VND amount of a folded cell that holds only an amount, else None. A bare number is
+    in ``unit`` đồng (the column's unit); "đồng" written after it means đồng."""
     core = _AMOUNT_LEAD.sub("", folded, count=1) if _AMOUNT_LEAD.match(folded) else folded
     core = _AMOUNT_TAIL.sub("", core, count=1)
+    if _CURRENCY.search(core):
+        unit = 1
     core = _CURRENCY.sub("", core, count=1)
     core = _SPACED_THOUSANDS.sub("", core)
     parts: list[tuple[Decimal, str | None]] = []
@@ -98,8 +101,8 @@ def _amount(folded: str) -> int | None:
     if not parts:
         return None
     if len(parts) == 1:
-        number, unit = parts[0]
-        return int(number * _UNITS.get(unit or "", 1))
+        number, word = parts[0]
+        return int(number * (_UNITS[word] if word else unit))
     # "1 tỷ 200 triệu": every part has a unit, from the largest down.
     scales = [_UNITS[u] if u else 0 for _, u in parts]
     if 0 in scales or any(a <= b for a, b in zip(scales, scales[1:], strict=False)):
@@ -107,14 +110,17 @@ def _amount(folded: str) -> int | None:
     return int(sum(n * s for (n, _), s in zip(parts, scales, strict=True)))
 
 
-def parse_budget(raw: str) -> Budget:
-    """Parse a "Kinh phí" cell; never raises.
+def parse_budget(raw: str, unit: int = 1) -> Budget:
+    """Parse a "Kinh phí" cell; never raises. ``unit``: đồng per unit of a bare number,
+    from the column's header ("Kinh phí (triệu đồng)": 1.000.000).
 
     Kinds: ``none`` ("0", "Không", "0 đồng"), ``approved_estimate`` ("Theo dự
     toán được duyệt"), ``amount`` (``amount_vnd`` set, > 0), ``unspecified``
     (empty), ``other`` ("Lồng ghép ...", "Nguồn xã hội hóa", anything else).
     ``amount_vnd`` is set only for ``amount``.
 
+    >>> parse_budget("350,5", unit=10**6).amount_vnd
+    350500000
     >>> parse_budget("1,2 tỷ")
     Budget(raw='1,2 tỷ', kind='amount', amount_vnd=1200000000)
     >>> parse_budget("0 đồng").kind
@@ -128,7 +134,7 @@ def parse_budget(raw: str) -> Budget:
         return Budget(text, "none")
     if _ESTIMATE.match(folded):
         return Budget(text, "approved_estimate")
-    amount = _amount(folded)
+    amount = _amount(folded, unit)
     if amount == 0:
         return Budget(text, "none")
     if amount is not None:

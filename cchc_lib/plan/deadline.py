@@ -15,6 +15,12 @@ Decisions (a missing year is always the plan year):
   ``ongoing=True``.
 - per_plan ("Theo Kế hoạch năm", "Theo Kế hoạch ISO năm 2022"): the year named,
   else the plan year.
+- several due dates ("Trước ngày 15/6 và 15/12"; "Tháng 3, tháng 9" or "Quý I và
+  Quý III", months or quarters that are not consecutive): ``dues`` holds every due
+  date in order and ``end`` is the last one, so the task is complete when its last part
+  is; a list of consecutive months or quarters ("Quý II, III") is one window.
+- a leading verb ("Hoàn thành trong Quý III/2025") is ignored; a phrase naming
+  recurring work anywhere ("Trước ngày 15 hằng tháng") is recurring.
 - unspecified: an empty cell or one with only dashes/dots (no warning); an
   unknown phrase, an impossible date (31/02) or a range that ends before it
   starts (each with a warning).
@@ -91,7 +97,15 @@ _REVERSED = (
     "hãy ghi mốc sớm trước, mốc muộn sau."
 )
 
-_Result = tuple[str, date, date, bool]
+_Result = tuple[str, date, date, bool] | tuple[str, date, date, bool, tuple[date, ...]]
+
+# "Hoàn thành trong Quý III/2025", "Thực hiện trong tháng 6": the verb adds nothing.
+_VERB_LEAD = re.compile(r"^(?:hoan thanh|thuc hien|trien khai|to chuc|xong)\s+(?=\S)")
+_DATE = r"[0-9]{1,2}\s*/\s*[0-9]{1,2}(?:\s*/\s*[0-9]{4})?"
+_ONE_DATE = re.compile(r"([0-9]{1,2})\s*/\s*([0-9]{1,2})(?:\s*/\s*([0-9]{4}))?")
+_DATE_LIST = re.compile(
+    _DATE_LEAD + _DATE + r"(?:\s*(?:,|;|&|\bva\b)\s*(?:(?:truoc\s+)?ngay\s*)?" + _DATE + ")+"
+)
 
 
 def _year_span(year: int) -> tuple[date, date]:
@@ -107,6 +121,9 @@ def _quarter_span(year: int, quarter: int) -> tuple[date, date]:
     if not 1 <= quarter <= 4:
         raise ValueError(f"quarter {quarter}")
     return _month_span(year, 3 * quarter - 2)[0], _month_span(year, 3 * quarter)[1]
+
+
+_RANGE_WORDS = frozenset({"-", "den", "toi", "tu"})
 
 
 def _period_items(folded: str, unit: str, roman: bool) -> list[tuple[int, int | None]] | None:
@@ -145,16 +162,54 @@ def _period_items(folded: str, unit: str, roman: bool) -> list[tuple[int, int | 
 
 
 def _periods(folded: str, year: int) -> _Result | None:
+    """A window over the months or quarters named; a list of months or quarters that are
+    not consecutive ("Tháng 3, tháng 9", "Quý I và Quý III") is also due at the end of
+    each of them."""
     for unit, span, roman in (("thang", _month_span, False), ("quy", _quarter_span, True)):
         items = _period_items(folded, unit, roman)
         if items:
             (n0, y0), (n1, y1) = items[0], items[-1]
-            return "window", span(y0 or year, n0)[0], span(y1 or year, n1)[1], False
+            result: _Result = ("window", span(y0 or year, n0)[0], span(y1 or year, n1)[1], False)
+            is_range = bool(_RANGE_WORDS & set(_TOKEN.findall(folded)))
+            ends = [span(y or year, n)[1] for n, y in items]
+            gaps = any(
+                (b - a).days > 31 * (1 if unit == "thang" else 3)
+                for a, b in zip(ends, ends[1:], strict=False)
+            )
+            if len(items) > 1 and not is_range and gaps and ends == sorted(ends):
+                return (*result, tuple(ends))
+            return result
     return None
 
 
+def _dates(folded: str, year: int) -> _Result | None:
+    """Several due dates: "Trước ngày 15/6 và 15/12", "Trước 30/6/2024; 31/12/2024". A date
+    without its year takes the year of the next date that has one, else the plan year."""
+    m = _DATE_LIST.fullmatch(folded)
+    if not m:
+        return None
+    found = [(int(d), int(mo), int(y) if y else None) for d, mo, y in _ONE_DATE.findall(folded)]
+    years: list[int] = []
+    nxt = year
+    for _, _, y in reversed(found):
+        nxt = y or nxt
+        years.append(nxt)
+    dues = tuple(
+        sorted(date(y, mo, d) for (d, mo, _), y in zip(found, reversed(years), strict=True))
+    )
+    return "by_date", date(min(year, dues[0].year), 1, 1), dues[-1], False, dues
+
+
 def _parse(folded: str, year: int) -> _Result | None:
-    """(kind, start, end, ongoing) of a folded phrase; ValueError for impossible dates."""
+    """(kind, start, end, ongoing[, dues]) of a folded phrase; ValueError for impossible
+    dates."""
+    result = _parse_one(_VERB_LEAD.sub("", folded, count=1), year)
+    if result is None and _RECURRING.search(folded):  # "Trước ngày 15 hằng tháng"
+        return ("recurring", *_year_span(year), True)
+    return result
+
+
+def _parse_one(folded: str, year: int) -> _Result | None:
     if _RECURRING.match(folded):
         return ("recurring", *_year_span(year), True)
     if _PER_PLAN.match(folded):
@@ -164,6 +219,8 @@ def _parse(folded: str, year: int) -> _Result | None:
     if m and (m.group("lead") or m.group("y")):  # a bare "3/4" is too ambiguous
         end = date(int(m.group("y") or year), int(m.group("m")), int(m.group("d")))
         return "by_date", date(min(year, end.year), 1, 1), end, False
+    if several := _dates(folded, year):
+        return several
     m = _HALF.fullmatch(folded)
     if m:
         y = int(m.group("y") or year)
@@ -186,7 +243,7 @@ def parse_deadline(raw: str, year: int) -> tuple[Deadline, str | None]:
     >>> parse_deadline("Sớm nhất có thể", 2022)[0].kind
     'unspecified'
     """
-    text = nfc(raw)
+    text = nfc(raw.replace("\n", " "))
     folded = normalize_dashes(fold(text)).strip(" .;:,-")
     if not any(ch.isalnum() for ch in folded):  # empty, or only "-" / "..."
         return Deadline(text, "unspecified"), None
@@ -196,7 +253,8 @@ def parse_deadline(raw: str, year: int) -> tuple[Deadline, str | None]:
         return Deadline(text, "unspecified"), _INVALID.format(raw=text, y=year)
     if result is None:
         return Deadline(text, "unspecified"), _UNKNOWN.format(raw=text, y=year)
-    kind, start, end, ongoing = result
+    kind, start, end, ongoing = result[:4]
+    dues: tuple[date, ...] = result[4] if len(result) > 4 else ()
     if start > end:
         return Deadline(text, "unspecified"), _REVERSED.format(raw=text)
-    return Deadline(text, kind, start, end, ongoing), None
+    return Deadline(text, kind, start, end, ongoing, dues), None

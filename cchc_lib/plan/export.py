@@ -25,7 +25,30 @@ TASK_COLUMNS = (
     ("budget_raw", "Kinh phí (nguyên văn)", 22),
     ("budget_kind", "Loại kinh phí", 16),
     ("budget_amount", "Số tiền (đồng)", 16),
+    ("deadline_dues", "Các lần đến hạn", 22),
+    ("start_raw", "Thời gian bắt đầu (nguyên văn)", 18),
 )
+META_ROWS = (
+    ("agency", "Cơ quan ban hành"),
+    ("parent", "Cơ quan cấp trên"),
+    ("header_lines", "Tiêu đề văn bản (góc trái)"),
+    ("number", "Số"),
+    ("place", "Địa danh"),
+    ("date", "Ngày ban hành"),
+    ("year", "Năm kế hoạch"),
+    ("title", "Tên kế hoạch"),
+    ("signer_lines", "Chức danh người ký"),
+    ("signer_name", "Người ký"),
+)
+
+
+def _append(ws, values) -> None:
+    """A row of values, text always stored as inert text (``cchc_lib.xlsx.set_value``)."""
+    from cchc_lib.xlsx import set_value
+
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for col, value in enumerate(values, start=1):
+        set_value(ws.cell(row, col), value)
 
 
 def plan_to_json(plan: Plan) -> str:
@@ -41,7 +64,7 @@ def plan_to_workbook(plan: Plan):
     wb = Workbook()
     ws = wb.active
     ws.title = "Nhiệm vụ"
-    ws.append([h for _, h, _ in TASK_COLUMNS])
+    _append(ws, [h for _, h, _ in TASK_COLUMNS])
     for t in plan.tasks:
         values = {
             "id": t.id,
@@ -61,12 +84,15 @@ def plan_to_workbook(plan: Plan):
             "budget_raw": t.budget.raw,
             "budget_kind": t.budget.kind,
             "budget_amount": t.budget.amount_vnd,
+            "deadline_dues": ", ".join(f"{d.day}/{d.month}/{d.year}" for d in t.deadline.dues),
+            "start_raw": t.deadline.start_raw,
         }
-        ws.append([values[k] for k, _, _ in TASK_COLUMNS])
+        _append(ws, [values[k] for k, _, _ in TASK_COLUMNS])
     for i, (_, _, width) in enumerate(TASK_COLUMNS, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
     ws2 = wb.create_sheet("Chỉ tiêu")
-    ws2.append(
+    _append(
+        ws2,
         [
             "Mã chỉ tiêu",
             "Mục",
@@ -76,17 +102,23 @@ def plan_to_workbook(plan: Plan):
             "Giá trị",
             "Mức phấn đấu",
             "Đơn vị",
-        ]
+        ],
     )
     for tg in plan.targets:
         if not tg.measures:
-            ws2.append([tg.id, tg.section, tg.text, "", "", None, None, ""])
+            _append(ws2, [tg.id, tg.section, tg.text, "", "", None, None, ""])
         for m in tg.measures:
-            ws2.append(
-                [tg.id, tg.section, tg.text, m.text, m.comparator, m.value, m.stretch, m.unit]
+            _append(
+                ws2, [tg.id, tg.section, tg.text, m.text, m.comparator, m.value, m.stretch, m.unit]
             )
     for col, width in zip("ABCDEFGH", (12, 10, 60, 50, 8, 10, 12, 8), strict=True):
         ws2.column_dimensions[col].width = width
+    ws3 = wb.create_sheet("Thông tin chung")
+    meta = plan.meta
+    for key, label in META_ROWS:
+        value = getattr(meta, key)
+        _append(ws3, [label, " / ".join(value) if isinstance(value, tuple) else value])
+    ws3.column_dimensions["A"].width, ws3.column_dimensions["B"].width = 28, 70
     for sheet in (ws, ws2):
         sheet.freeze_panes = "A2"
         for cell in sheet[1]:

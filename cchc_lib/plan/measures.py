@@ -6,7 +6,10 @@ numbers such as "15,5" or "ISO 9001:2015"; every quantity in a sentence yields a
 Measure whose ``text`` is that sentence (as written, NFC).  A quantity is
 
 - a percentage: "100% hồ sơ", "85% CBCC", "80-90%"  -> unit "%";
-- a rank change: "tăng 03-05 bậc", "tăng 2 hạng"     -> unit "rank";
+- a rank change: "tăng 03-05 bậc", "tăng 2 hạng"     -> unit "rank", ">=";
+- a place on the ranking: "nằm trong nhóm 05 đơn vị dẫn đầu", "trong top 10",
+  "xếp thứ 3"                                       -> unit "rank", "<=" (the rank
+  itself must be at most that number);
 - a count: a number followed by a counted noun (COUNTED_NOUNS: "02 phòng",
   "01 cuộc") or led by a quantifier ("ít nhất", "tối thiểu", "thêm")
                                                      -> unit "count".
@@ -88,6 +91,12 @@ _NOT_A_COUNT_AFTER = re.compile(
     r"(?:nam|thang|ngay|quy|tuan|gio|phut|ty|trieu|nghin|ngan|dong)(?![a-z])"
 )
 _RANK = re.compile(r"(?:bac|hang)(?![a-z])")
+# A place on the index's ranking: "nằm trong nhóm 05 đơn vị dẫn đầu", "trong top 10",
+# "xếp thứ 3", "đứng thứ 5" -> rank <= N.
+_POSITION_BEFORE = re.compile(
+    r"(?:\b(?:trong|thuoc|vao)\s+(?:nhom|top)|\btop|\b(?:xep|dung|vi tri)(?:\s+hang)?\s+thu)\s*$"
+)
+_LEADING = re.compile(r"\b(?:dan dau|dung dau|cao nhat|tot nhat|xuat sac|xep hang|thu hang)\b")
 _RANK_WORDS = frozenset({"bậc", "hạng", "bac", "hang"})  # not "hàng", "hằng", "bạc"
 _PERCENT = re.compile(r"(?:%|phan tram(?![a-z]))")
 
@@ -153,6 +162,9 @@ def _unit(prefix: str, rest: str, raw_rest: str, percent: bool) -> tuple[str, in
     m = _PERCENT.match(rest)
     if percent or m:
         return "%", m.end() if m else 0
+    pos = _POSITION_BEFORE.search(prefix)
+    if pos and ("top" in pos.group(0) or " thu" in pos.group(0) or _LEADING.search(rest)):
+        return "position", 0
     m = _RANK.match(rest)
     if m and raw_rest[: m.end()].lower() in _RANK_WORDS:
         return "rank", m.end()
@@ -195,13 +207,19 @@ def _measures_of(sentence: str) -> list[Measure]:
         high = _number(q.group("b") or "")
         if q.group("pa") and not rest.startswith("%"):  # "50% đến 2025" is no range
             high = None
-        comparator = _comparator(prefix, raw_prefix, rest[unit[1] :])
+        comparator = (
+            "<=" if unit[0] == "position" else _comparator(prefix, raw_prefix, rest[unit[1] :])
+        )
         stretch = None
         if high is not None and high != low:
             low, stretch = min(low, high), max(low, high)
             if comparator == "<=":  # the limit is the larger number
                 low, stretch = stretch, low
-        out.append(Measure(sentence, comparator, low, stretch, unit[0]))
+        out.append(
+            Measure(
+                sentence, comparator, low, stretch, "rank" if unit[0] == "position" else unit[0]
+            )
+        )
     return out
 
 
