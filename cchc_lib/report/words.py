@@ -95,6 +95,8 @@ def actual_value(t: TargetResult) -> str:
         return "—"
     if t.unit == "%":
         return fmt_pct(t.actual)
+    if t.unit == "rank" and t.comparator == "<=":
+        return f"Xếp thứ {fmt_int(t.actual)}"
     if t.unit == "rank":
         n = t.actual
         return (
@@ -112,6 +114,8 @@ def gap_text(t: TargetResult) -> str:
     diff = abs(t.threshold - t.actual)
     if t.unit == "%":
         return f"chênh lệch {fmt_number(diff, 1)} điểm phần trăm so với kế hoạch"
+    if t.unit == "rank" and t.comparator == "<=":
+        return f"thấp hơn {fmt_int(diff)} bậc so với kế hoạch"
     if t.unit == "rank":
         return f"còn thiếu {fmt_int(diff)} bậc so với kế hoạch"
     return f"còn thiếu {fmt_number(diff, 1)} so với kế hoạch"
