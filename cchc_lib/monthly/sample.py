@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -88,7 +89,85 @@ def _outputs(task: Task) -> str:
     return (task.outputs[0] if task.outputs else task.task).rstrip(".")
 
 
-def _progress(plan: Plan, tracks: dict[str, _Track], month: int, year: int, rng: random.Random):
+def _agency_code(plan: Plan) -> str:
+    m = re.search(r"/\s*[A-ZĐ]+-\s*([A-ZĐ0-9]+)", plan.meta.number or "")
+    return m.group(1) if m else "UBND"
+
+
+# (words in the expected product, the document a unit would cite once it is done)
+_PRODUCTS = (
+    (("quy che",), "Quyết định số {n}/QĐ-{a} ngày {d} ban hành {what}"),
+    (("ke hoach",), "Kế hoạch số {n}/KH-{a} ngày {d}"),
+    (("bao cao",), "Báo cáo số {n}/BC-{a} ngày {d}"),
+    (("de an", "phuong an"), "Tờ trình số {n}/TTr-{a} ngày {d} kèm theo {what}"),
+    (("van ban", "cong van"), "Công văn số {n}/{a}-VP ngày {d}"),
+    (("quyet dinh", "danh muc", "quy trinh"), "Quyết định số {n}/QĐ-{a} ngày {d}"),
+)
+
+
+def _done_result(plan: Plan, task: Task, done: date) -> str:
+    """What a unit writes once a task is done: the document it issued, or what it produced."""
+    what = _outputs(task)
+    words = fold(what)
+    number = 10 + sum(map(ord, task.id)) % 180
+    for keys, template in _PRODUCTS:
+        if any(k in words for k in keys):
+            doc = template.format(
+                n=number, a=_agency_code(plan), d=done.strftime("%d/%m/%Y"), what=what.lower()
+            )
+            return f"Đã ban hành {doc}." if doc[0] in "KQC" else f"Đã có {doc}."
+    return f"Đã hoàn thành: {what[:1].lower()}{what[1:]}."
+
+
+_ONGOING = (  # what a unit writes in a month about recurring work, by words in the task
+    (("tuyen truyen",), "Đăng {k} tin, bài về CCHC trên Trang thông tin điện tử của cơ quan"),
+    (("giao ban", "hoi nghi"), "Lồng ghép nội dung CCHC tại cuộc họp giao ban tháng {m}"),
+    (("quy pham", "qppl"), "Rà soát {k} văn bản liên quan đến lĩnh vực được giao"),
+    (("pho bien", "giao duc phap luat"), "Phổ biến {k} văn bản pháp luật mới đến CBCC, VC"),
+    (("an toan thong tin", "bao mat", "su co"), "Không để xảy ra sự cố mất an toàn thông tin"),
+    (("tuyen dung",), "Rà soát nhu cầu, hoàn thiện hồ sơ đề nghị tuyển dụng"),
+    (("dao tao", "boi duong"), "Cử {k} lượt CBCC, VC tham gia các lớp bồi dưỡng"),
+    (
+        ("tai chinh", "kinh phi", "chi tieu"),
+        "Công khai dự toán, thực hiện chi theo Quy chế chi tiêu nội bộ",
+    ),
+    (
+        ("phan mem", "van ban dien tu", "ho so cong viec"),
+        "{k}% văn bản đi được ký số, gửi nhận trên phần mềm",
+    ),
+    (
+        ("thu tuc hanh chinh", "tthc", "dich vu cong"),
+        "Cập nhật, công khai TTHC trên Cổng dịch vụ công của tỉnh",
+    ),
+    (("iso", "quy trinh noi bo"), "Rà soát, cập nhật các quy trình nội bộ theo ISO"),
+)
+
+
+def _ongoing_result(task: Task, month: int, rng: random.Random) -> str:
+    words = fold(task.task)
+    for keys, text in _ONGOING:
+        if any(k in words for k in keys):
+            k = rng.randint(2, 9) if "{k}%" not in text else rng.randint(88, 99)
+            return text.format(k=f"{k:02d}" if k < 10 else k, m=month) + "."
+    return "Thực hiện theo kế hoạch, không phát sinh vướng mắc."
+
+
+def _open_result(pct: float) -> str:
+    if pct < 30:
+        return "Đang xây dựng dự thảo."
+    if pct < 70:
+        return "Đã có dự thảo, đang lấy ý kiến các phòng, đơn vị."
+    return "Đang hoàn thiện, trình lãnh đạo xem xét."
+
+
+def _progress(
+    plan: Plan,
+    tracks: dict[str, _Track],
+    month: int,
+    year: int,
+    rng: random.Random,
+    words: random.Random,
+):
     cutoff = month_window(f"{year}-{month:02d}")[1]
     rows: list[TaskProgress] = []
     for t in plan.tasks:
@@ -97,17 +176,11 @@ def _progress(plan: Plan, tracks: dict[str, _Track], month: int, year: int, rng:
             pct = min(100, round(100 * month / 12.5) + rng.choice((-2, 0, 0, 2)))
             rows.append(
                 TaskProgress(
-                    t.id,
-                    "in_progress",
-                    float(pct),
-                    None,
-                    f"Triển khai thường xuyên; đã thực hiện khoảng {pct}% khối lượng năm.",
+                    t.id, "in_progress", float(pct), None, _ongoing_result(t, month, words)
                 )
             )
         elif tr.done <= cutoff:
-            rows.append(
-                TaskProgress(t.id, "done", 100.0, tr.done, f"Đã hoàn thành: {_outputs(t)}.")
-            )
+            rows.append(TaskProgress(t.id, "done", 100.0, tr.done, _done_result(plan, t, tr.done)))
         elif tr.start <= cutoff:
             span = max(1, (tr.done - tr.start).days)
             pct = max(5, min(95, 5 * round(20 * (cutoff - tr.start).days / span)))
@@ -118,7 +191,7 @@ def _progress(plan: Plan, tracks: dict[str, _Track], month: int, year: int, rng:
                     "in_progress",
                     float(pct),
                     None,
-                    f"Đang thực hiện; sản phẩm dự kiến: {_outputs(t)}.",
+                    _open_result(pct),
                     rng.choice(_DELAYS) if behind else "",
                 )
             )
@@ -130,7 +203,7 @@ def _progress(plan: Plan, tracks: dict[str, _Track], month: int, year: int, rng:
 _DELAYS = (
     "Chậm so với thời hạn do phải chờ ý kiến góp ý của các đơn vị liên quan.",
     "Chậm so với thời hạn do nhân lực còn mỏng, phải ưu tiên nhiệm vụ chuyên môn đột xuất.",
-    "Chậm so với thời hạn do chờ hướng dẫn của cơ quan cấp trên.",
+    "Chậm so với thời hạn do chờ hướng dẫn của Sở Nội vụ.",
 )
 
 
@@ -245,10 +318,10 @@ def _indicators(
                 "kiem_tra_dot_xuat": 1 if m == inspect_extra else 0,
                 "quy_trinh_noi_bo": rng.choice((0, 1, 1, 2)),
                 "tuyen_truyen": n(rng.randint(3, 9)),
-                "xep_hang_chi_so_cchc": max(1, rank_before - rng.randint(3, 5))
-                if m == 12
-                else None,
-                "xep_hang_nam_truoc": rank_before if m == 12 else None,
+                # the year's own rank is published the year after (DOMAIN §4): never typed in
+                # this year's data; last year's is known from April (the draw keeps the stream)
+                "xep_hang_chi_so_cchc": None if m == 12 and rng.randint(3, 5) else None,
+                "xep_hang_nam_truoc": rank_before if m >= 4 else None,
             }
         )
     return months
@@ -266,14 +339,14 @@ _STRENGTHS = (
     "được giải quyết trước và đúng hạn.",
 )
 _WEAKNESSES = (
-    "{late}; một số hồ sơ còn giải quyết trễ hạn; tỷ lệ thanh toán trực tuyến chưa cao.",
+    "{late}; một số hồ sơ còn giải quyết quá hạn; tỷ lệ thanh toán trực tuyến chưa cao.",
     "{late}; việc số hóa hồ sơ, kết quả giải quyết TTHC chưa đồng đều giữa các phòng.",
 )
 _CAUSES = (
-    "Nhân lực làm công tác CCHC còn kiêm nhiệm; hạ tầng công nghệ thông tin chưa đồng bộ; "
+    "Đội ngũ làm công tác CCHC còn kiêm nhiệm; hạ tầng công nghệ thông tin chưa đồng bộ; "
     "một bộ phận người dân, doanh nghiệp chưa quen sử dụng dịch vụ công trực tuyến.",
-    "Một số nhiệm vụ phụ thuộc vào hướng dẫn của cơ quan cấp trên; kinh phí bố trí cho "
-    "ứng dụng công nghệ thông tin còn hạn chế.",
+    "Một số nhiệm vụ phải chờ hướng dẫn của Sở Nội vụ; kinh phí bố trí cho ứng dụng công "
+    "nghệ thông tin còn hạn chế.",
 )
 _NEXT = (
     "Tập trung hoàn thành các nhiệm vụ còn chậm; đẩy mạnh tuyên truyền, hướng dẫn người dân, "
@@ -282,16 +355,17 @@ _NEXT = (
     "tuyến, ký số văn bản; chuẩn bị tốt các nội dung phục vụ đánh giá Chỉ số CCHC.",
 )
 _PROPOSALS = (
-    "Đề nghị cơ quan cấp trên tiếp tục tổ chức tập huấn nghiệp vụ CCHC; hỗ trợ nâng cấp "
-    "hạ tầng công nghệ thông tin, phần mềm dùng chung.",
-    "Đề nghị cấp có thẩm quyền quan tâm bố trí kinh phí cho ứng dụng công nghệ thông tin, chuyển "
+    "Đề nghị Sở Nội vụ tiếp tục tổ chức tập huấn nghiệp vụ CCHC cho công chức làm công tác "
+    "CCHC; đề nghị Sở Thông tin và Truyền thông hỗ trợ nâng cấp hạ tầng công nghệ thông tin, "
+    "phần mềm dùng chung.",
+    "Đề nghị Sở Tài chính quan tâm bố trí kinh phí cho ứng dụng công nghệ thông tin, chuyển "
     "đổi số trong giải quyết TTHC.",
 )
 
 
 def _late_text(n: int) -> str:
     if n:
-        return f"Còn {n} nhiệm vụ chậm so với thời hạn của Kế hoạch"
+        return f"Còn {n:02d} nhiệm vụ chậm so với thời hạn của Kế hoạch"
     return "Các nhiệm vụ cơ bản đúng tiến độ nhưng chất lượng một số sản phẩm chưa cao"
 
 
@@ -330,8 +404,7 @@ def _narrative(
     }
     texts = (_STRENGTHS, _WEAKNESSES, _CAUSES, _NEXT, _PROPOSALS)
     return {
-        key: f"Kết quả {fields['period']}: " * (key == "uu_diem") + rng.choice(t).format(**fields)
-        for key, t in zip(NARRATIVE_KEYS, texts, strict=True)
+        key: rng.choice(t).format(**fields) for key, t in zip(NARRATIVE_KEYS, texts, strict=True)
     }
 
 
@@ -356,10 +429,11 @@ def generate_year(
     catalog = plan_catalog(plan)
     tracks = _tracks(plan, year, rng)
     series = _indicators(plan, year, rng, unit_scale, random.Random(seed * 7919 + 13))
+    words = random.Random(seed * 104729 + 7)  # the units' wording: its own stream
     paths = []
     for m in range(1, 13):
         month = f"{year}-{m:02d}"
-        progress = _progress(plan, tracks, m, year, rng)
+        progress = _progress(plan, tracks, m, year, rng, words)
         narrative = _narrative(rng, m, progress, series, tracks, plan, year) if m % 3 == 0 else {}
         values = {c: v for c, v in series[m - 1].items() if c in catalog}
         if by_unit:
