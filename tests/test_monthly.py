@@ -36,6 +36,7 @@ from cchc_lib.monthly import (
     load_months,
     parse_month_sheets,
     read_month,
+    read_months,
     validate_path,
 )
 
@@ -478,6 +479,45 @@ def test_task_going_back_from_done_is_a_warning(tmp_path):
     assert p.severity == "warning" and "2022-03" in p.message
     datas = load_months(tmp_path, PLAN)  # warnings only: no exception
     assert [d.month for d in datas] == ["2022-03", "2022-04"]
+
+
+def _done(tid: str, on: date, result: str, note: str = "") -> list[TaskProgress]:
+    return [
+        TaskProgress(tid, "done", 100.0, on, result, "", note) if p.task_id == tid else p
+        for p in march_progress()
+    ]
+
+
+def test_done_task_still_described_as_under_way_is_flagged_once(tmp_path):
+    rows = _done("III.1.2", date(2022, 3, 14), "Đang thực hiện, dự kiến ban hành tháng 4")
+    write_month(tmp_path, PLAN, "2022-03", progress=rows)
+    write_month(tmp_path, PLAN, "2022-04", progress=rows)  # copied on: said once, in March
+    ps = [p for p in validate_path(tmp_path, PLAN) if p.column == "Kết quả, sản phẩm"]
+    (p,) = ps
+    assert (Path(p.file).name, p.sheet, p.row, p.severity) == ("2022-03.xlsx", P, 11, "warning")
+    assert "“Hoàn thành” nhưng kết quả ghi “Đang thực hiện" in p.message
+    # one file alone says it too; a result that is a product does not
+    assert one(validate_path(tmp_path / "2022-03.xlsx", PLAN), column="Kết quả, sản phẩm")
+    write_month(tmp_path, PLAN, "2022-05")
+    assert not [p for p in validate_path(tmp_path / "2022-05.xlsx", PLAN) if p.row == 11]
+
+
+def test_done_before_the_plan_was_issued_is_flagged_unless_explained(tmp_path):
+    write_month(tmp_path, PLAN, "2022-03", progress=_done("I.1.1", date(2022, 1, 5), "KH 5"))
+    p = one(validate_path(tmp_path, PLAN), column="Ngày hoàn thành")
+    assert p.severity == "warning" and p.row == 5 and p.value == date(2022, 1, 5)
+    assert "trước ngày ban hành Kế hoạch (10/1/2022)" in p.message
+    explained = _done("I.1.1", date(2022, 1, 5), "KH 5", note="Làm từ cuối năm trước")
+    write_month(tmp_path, PLAN, "2022-03", progress=explained)
+    assert not [p for p in validate_path(tmp_path, PLAN) if p.column == "Ngày hoàn thành"]
+
+
+def test_read_months_gives_the_warnings_load_months_drops(tmp_path):
+    write_month(tmp_path, PLAN, "2022-03", progress=_done("I.1.1", date(2022, 1, 5), "KH 5"))
+    datas, warnings = read_months(tmp_path, PLAN)
+    assert [d.month for d in datas] == ["2022-03"]
+    assert [w.column for w in warnings if w.column == "Ngày hoàn thành"] == ["Ngày hoàn thành"]
+    assert load_months(tmp_path, PLAN) == datas
 
 
 def test_month_missing_from_requested_months(tmp_path):

@@ -21,6 +21,7 @@ __all__ = [
     "parse_month_sheets",
     "read_folder",
     "read_month",
+    "read_months",
     "validate_path",
 ]
 

@@ -4,6 +4,7 @@ and the check across months (a task going back from "Hoàn thành").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -36,6 +37,7 @@ from cchc_lib.monthly.sheets import (
 )
 from cchc_lib.monthly.units import Scope
 from cchc_lib.periods import year_window
+from cchc_lib.text import fold
 
 _PROGRESS_DATA = ("status", "percent", "completed_on", "result", "difficulties", "note")
 _HEAD = {k: t for k, t, _ in PROGRESS_COLUMNS}
@@ -341,6 +343,12 @@ _FAST_PROGRESS = "__slots__" not in vars(TaskProgress) and not hasattr(
 )
 
 
+# a "Kết quả" that still reads as work under way (folded text, from its start)
+_STILL_OPEN = re.compile(
+    r"\W*(?:dang (?:thuc hien|trien khai|xay dung|hoan thien|du thao)|chua (?:hoan thanh|trien khai)"
+    r"|chua xong)\b"
+)
+
 _DATE_FIX = "ghi ngày dạng dd/mm/yyyy, ví dụ 10/03/2022"
 
 
@@ -348,10 +356,12 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def check_sequence(months: Sequence[MonthData]) -> list[Problem]:
+def check_sequence(months: Sequence[MonthData], plan_date: date | None = None) -> list[Problem]:
     """Warn when a task marked ``Hoàn thành`` goes back to another status later on, or its
-    percent falls below the month before's."""
+    percent falls below the month before's; and when a done row contradicts itself (see
+    :func:`_claims`), once for each task and text."""
     problems: list[Problem] = []
+    claimed: set[tuple[str, object, str]] = set()
     done_in: dict[str, str] = {}
     last_pct: dict[str, tuple[str, float]] = {}
     for data in sorted(months, key=lambda d: d.month):
@@ -366,6 +376,10 @@ def check_sequence(months: Sequence[MonthData]) -> list[Problem]:
                 last_pct[p.task_id] = (data.month, p.percent)
             if p.status == "done":
                 done_in.setdefault(p.task_id, data.month)
+                key = (p.task_id, p.completed_on, p.result)
+                if key not in claimed:
+                    claimed.add(key)
+                    problems.extend(_claims(source, p, plan_date))
             elif first is not None:
                 problems.append(
                     Problem(
@@ -382,6 +396,43 @@ def check_sequence(months: Sequence[MonthData]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _claims(source: str, p: TaskProgress, plan_date: date | None) -> list[Problem]:
+    """A row marked "Hoàn thành" that contradicts itself: done before the plan was issued
+    (unless "Ghi chú" explains it), or its "Kết quả" still saying the work is under way."""
+    out: list[Problem] = []
+    done_on = p.completed_on
+    if done_on is not None and plan_date is not None and done_on < plan_date and not p.note:
+        out.append(
+            Problem(
+                source,
+                f"nhiệm vụ {p.task_id}: ngày hoàn thành {fmt_date(done_on)} trước ngày ban hành "
+                f"Kế hoạch ({fmt_date(plan_date)})",
+                "kiểm tra lại ngày hoàn thành; nếu nhiệm vụ đã xong trước khi có Kế hoạch, "
+                "ghi rõ ở cột “Ghi chú”",
+                column=_HEAD["completed_on"],
+                value=done_on,
+                sheet=SHEET_PROGRESS,
+                row=p.row,
+                severity="warning",
+            )
+        )
+    if p.result and _STILL_OPEN.match(fold(p.result)):
+        out.append(
+            Problem(
+                source,
+                f"nhiệm vụ {p.task_id} “Hoàn thành” nhưng kết quả ghi “{_short(p.result, 50)}”",
+                "ghi kết quả, sản phẩm đã hoàn thành (văn bản đã ban hành…), hoặc chọn "
+                "“Đang thực hiện” nếu nhiệm vụ chưa xong",
+                column=_HEAD["result"],
+                value=p.result,
+                sheet=SHEET_PROGRESS,
+                row=p.row,
+                severity="warning",
+            )
+        )
+    return out
 
 
 def _lower_percent(source: str, month: str, p: TaskProgress, before: tuple[str, float]) -> Problem:

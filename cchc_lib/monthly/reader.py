@@ -462,7 +462,7 @@ def _read_folder(
     datas = [r.data for r in reads if r.data is not None]
     for r in reads:
         problems.extend(r.problems)
-    problems.extend(check_sequence(datas))
+    problems.extend(check_sequence(datas, plan.meta.date))
     return datas, problems
 
 
@@ -482,13 +482,21 @@ def load_months(
 
     Every file is checked before ``DataValidationError`` is raised, listing all problems.
     """
+    return read_months(folder, plan, months)[0]
+
+
+def read_months(
+    folder: str | os.PathLike[str], plan: Plan, months: Iterable[str] | None = None
+) -> tuple[tuple[MonthData, ...], tuple[Problem, ...]]:
+    """:func:`load_months`, with the warnings of the files read (data that contradicts
+    itself, values to confirm): the analyst is told them, the report never prints them."""
     root = Path(folder)
     if not root.is_dir():
         raise DataValidationError([_not_found(root)])
     datas, problems = _read_folder(root, plan, months)
     if has_errors(problems):
         raise DataValidationError(problems)
-    return tuple(sorted(datas, key=lambda d: d.month))
+    return tuple(sorted(datas, key=lambda d: d.month)), tuple(problems)
 
 
 def validate_path(path_or_folder: str | os.PathLike[str], plan: Plan) -> list[Problem]:
@@ -501,7 +509,8 @@ def validate_path(path_or_folder: str | os.PathLike[str], plan: Plan) -> list[Pr
         return _read_folder(p, plan, None)[1]
     if not p.exists():
         return [_not_found(p)]
-    return read_month(p, plan)[1]
+    data, problems = read_month(p, plan)
+    return problems + (check_sequence([data], plan.meta.date) if data is not None else [])
 
 
 def _not_found(p: Path) -> Problem:
