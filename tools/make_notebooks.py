@@ -51,6 +51,8 @@ report = nb(
             "    formats=formats,\n"
             ")"
         ),
+        # what to check before signing: shown here and in `cchc run`'s summary, never printed
+        new_code_cell("doc.checks()", metadata={"tags": ["remove"]}),
         new_code_cell("doc.header()"),
         new_code_cell("doc.direction()"),
         new_code_cell("doc.results()"),

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc_lib.errors import CchcError
+from cchc_lib.errors import CchcError, Problem
 from cchc_lib.indicators.compute import compute
 from cchc_lib.indicators.links import Link, load_links
 from cchc_lib.indicators.results import Results, Summary
@@ -42,6 +42,7 @@ class PeriodData:
     data: Path  # the folder of monthly workbooks
     months: tuple[MonthData, ...]  # the period's months and the earlier months of its year
     results: Results
+    warnings: tuple[Problem, ...] = ()  # of the workbooks read: for the analyst, not the report
 
 
 def period_from(
@@ -57,15 +58,15 @@ def period_from(
     Every month of the period must have its workbook; ``required=False`` is for another
     period read only for comparison: the months of the period that exist are read.
     """
-    from cchc_lib.monthly import load_months, month_exists, months_for_period
+    from cchc_lib.monthly import month_exists, months_for_period, read_months
 
     folder = Path(data)
     wanted = months_for_period(folder, period)
     if not required:
         wanted = tuple(m for m in wanted if month_exists(folder, m))
-    months = load_months(folder, plan, months=wanted)
+    months, warnings = read_months(folder, plan, months=wanted)
     results = compute(plan, months, period, links=links)
-    return PeriodData(plan, links, period, folder, months, results)
+    return PeriodData(plan, links, period, folder, months, results, warnings)
 
 
 def load_period(

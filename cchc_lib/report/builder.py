@@ -10,6 +10,7 @@ from typing import Any
 from cchc_lib.report import sections
 from cchc_lib.report.context import ReportContext, load_context
 from cchc_lib.report.doc import Fragment, Paragraph, Run
+from cchc_lib.report.notebook import Checks
 from cchc_lib.report.parameters import ReportParameters
 from cchc_lib.report.sections import ORDER
 from cchc_lib.report.words import report_config
@@ -88,6 +89,12 @@ class Report:
 
     def appendix_statistics(self) -> Fragment:
         return self._fragments["appendix_statistics"]
+
+    def checks(self) -> Checks:
+        """What the analyst should check before signing: the workbooks' warnings (data that
+        contradicts itself, values to confirm) and why a comparison is missing. Shown in
+        JupyterLab and in ``cchc run``'s summary, never in the report."""
+        return Checks(self.ctx.checks)
 
     def all_sections(self) -> Fragment:
         """The whole document in order (what the notebook shows cell by cell)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from cchc_lib.errors import ParameterError
+from cchc_lib.errors import ParameterError, Problem
 from cchc_lib.indicators import Results
 from cchc_lib.indicators.load import (
     Comparison,
@@ -31,10 +31,17 @@ class ReportContext:
     previous: Comparison | None = None  # the period just before (quarters, months)
     last_year: Comparison | None = None  # the same period of the previous year
     notes: tuple[str, ...] = field(default=())  # why a comparison is missing (for the analyst)
+    warnings: tuple[Problem, ...] = field(default=())  # the workbooks' (for the analyst)
 
     @property
     def comparisons(self) -> Comparisons:
         return Comparisons(self.previous, self.last_year, self.notes)
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        """What the analyst should check before signing (never printed in the report): the
+        workbooks' warnings, then why a comparison is missing."""
+        return tuple(str(w) for w in self.warnings) + self.notes
 
     @property
     def previous_year(self) -> Comparison | None:
@@ -92,4 +99,5 @@ def load_context(params: ReportParameters) -> ReportContext:
         previous=comparisons.previous,
         last_year=comparisons.last_year,
         notes=comparisons.notes,
+        warnings=current.warnings,
     )

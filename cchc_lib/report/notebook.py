@@ -14,7 +14,7 @@ DOCX show the same words. Cells tagged ``remove`` are left out, as in the HTML.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -29,9 +29,59 @@ from cchc_lib.report.doc import (
     render_html,
 )
 
-__all__ = ["REMOVE_TAG", "markdown_blocks", "markdown_html", "notebook_blocks"]
+__all__ = [
+    "CHECKS_MIME",
+    "REMOVE_TAG",
+    "Checks",
+    "markdown_blocks",
+    "markdown_html",
+    "notebook_blocks",
+    "notebook_checks",
+]
 
 REMOVE_TAG = "remove"
+CHECKS_MIME = "application/vnd.cchc.checks+json"
+
+
+class Checks:
+    """What the analyst should check before signing (Vietnamese lines). JupyterLab shows them
+    as text; the HTML, PDF and Word files never do; ``cchc run`` lists them in its summary.
+
+    >>> print(Checks(["Cảnh báo: …"])._repr_mimebundle_()["text/plain"])
+    Cần kiểm tra trước khi ký (1):
+      - Cảnh báo: …
+    >>> Checks([])._repr_mimebundle_()["text/plain"]
+    'Không có điểm nào cần kiểm tra thêm.'
+    """
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.items = tuple(items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.items)
+
+    def __repr__(self) -> str:
+        if not self.items:
+            return "Không có điểm nào cần kiểm tra thêm."
+        lines = "\n".join(f"  - {line}" for line in self.items)
+        return f"Cần kiểm tra trước khi ký ({len(self.items)}):\n{lines}"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/plain": repr(self), CHECKS_MIME: {"version": 1, "items": list(self.items)}}
+
+
+def notebook_checks(nb: Any) -> list[str]:
+    """The lines of every :class:`Checks` output of an executed notebook, in order."""
+    out: list[str] = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else ():
+            data = output.get("data", {}).get(CHECKS_MIME)
+            if isinstance(data, dict):
+                out += [str(x) for x in data.get("items", [])]
+    return out
 
 
 @lru_cache(maxsize=1)
