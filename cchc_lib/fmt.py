@@ -57,6 +57,18 @@ def fmt_number(value: float | None, decimals: int = 1, *, keep_zeros: bool = Fal
     return sign + _group(whole) + ("," + frac if frac else "")
 
 
+def shown_difference(current: float, before: float, decimals: int = 1) -> float:
+    """The difference of two values as printed (rounded first), so that a reader subtracting
+    the printed figures finds the printed change: 67,66 and 68,02 -> 67,7 - 68,0 = -0,3.
+
+    >>> shown_difference(67.66, 68.02)
+    -0.3
+    >>> shown_difference(88.74, 88.71)
+    0.0
+    """
+    return float(_round(current, decimals) - _round(before, decimals))
+
+
 def fmt_int(value: float | None) -> str:
     """A whole number with ``.`` between thousands.
 

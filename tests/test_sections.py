@@ -18,6 +18,7 @@ from tiny import (
     month,
     plan,
     row,
+    task,
     tiny_context,
     tiny_months,
     with_meta,
@@ -256,3 +257,104 @@ def test_appendix_tasks_numbers_rows_as_the_plan_does(report) -> None:
         "Báo cáo rà soát 12 TTHC" in text
     )
     assert "II.1.1" not in text
+
+
+# --- what the analyst checks: never in the report ------------------------------------
+
+
+def test_checks_are_shown_to_the_analyst_and_never_printed():
+    import nbformat
+
+    from cchc_lib.errors import Problem
+    from cchc_lib.report.notebook import CHECKS_MIME, notebook_blocks, notebook_checks
+
+    warning = Problem(
+        "data/2022/2022-03.xlsx",
+        "nhiệm vụ I.1.1 “Hoàn thành” nhưng kết quả ghi “Đang thực hiện”",
+        "ghi kết quả đã hoàn thành",
+        sheet="Tiến độ",
+        row=5,
+        severity="warning",
+    )
+    ctx = replace(tiny_context(), warnings=(warning,), notes=("Chưa có số liệu năm 2021.",))
+    report = Report(ctx)
+    checks = report.checks()
+    assert list(checks) == [str(warning), "Chưa có số liệu năm 2021."]
+    bundle = checks._repr_mimebundle_()
+    assert bundle[CHECKS_MIME]["items"] == list(checks)
+    assert "Cần kiểm tra trước khi ký (2)" in bundle["text/plain"]
+    assert "text/html" not in bundle  # the HTML export keeps only HTML outputs
+    whole = report.all_sections()
+    assert "2022-03.xlsx" not in whole.html and "Đang thực hiện”" not in whole.text()
+    # through a notebook: the runner reads them back; the Word file's blocks leave them out
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                outputs=[nbformat.v4.new_output("execute_result", data=bundle)]
+            )
+        ]
+    )
+    assert notebook_checks(nb) == list(checks)
+    assert notebook_blocks(nb) == []
+
+
+# --- the units' words, said once and as an official would -------------------------------
+
+
+def _q1_with(results: dict[str, str], extra: tuple = ()) -> Report:
+    """The tiny quarter with March's results replaced and more recurring tasks."""
+    tasks = TASKS + extra
+    jan, feb, mar = tiny_months()
+    progress = [replace(p, result=results.get(p.task_id, p.result)) for p in mar.progress]
+    progress += [row(t.id, "in_progress", None, 25, results.get(t.id, "")) for t in extra]
+    months = (jan, feb, replace(mar, progress=tuple(progress)))
+    return Report(tiny_context(months=months, the_plan=plan(tasks)))
+
+
+def test_recurring_work_said_once_without_filler() -> None:
+    same = "Cập nhật, công khai TTHC trên Cổng dịch vụ công của tỉnh."
+    extra = (
+        task("II.4.1", "II", ongoing=True, name="Công khai TTHC"),
+        task("II.5.1", "II", ongoing=True, name="Kiểm soát TTHC"),
+        task("II.6.1", "II", ongoing=True, name="Duy trì một cửa"),
+    )
+    results = {
+        "II.4.1": same,
+        "II.5.1": same.upper().lower().capitalize(),  # the same sentence, other case
+        "II.6.1": "Thực hiện theo kế hoạch, không phát sinh vướng mắc.",
+    }
+    text = body_text(_q1_with(results, extra))
+    said = text.split("Các nhiệm vụ thường xuyên được triển khai theo kế hoạch: ")[-1]
+    assert said.lower().count("công khai tthc trên cổng dịch vụ công") == 1
+    assert "không phát sinh vướng mắc" not in text
+
+
+def test_a_done_task_whose_result_gives_the_date_does_not_repeat_it() -> None:
+    r = _q1_with({"II.1.1": "Đã ban hành Báo cáo số 12/BC-STN ngày 10/03/2022"})
+    text = body_text(r)
+    assert (
+        "- Rà soát thủ tục hành chính: đã ban hành Báo cáo số 12/BC-STN ngày 10/03/2022." in (text)
+        or "chậm so với thời hạn" in text.split("Rà soát thủ tục hành chính:")[1][:80]
+    )
+    on_time = _q1_with({"I.1.1": "Đã ban hành Kế hoạch số 05/KH-STN ngày 18/01/2022"})
+    assert (
+        "- Xây dựng Kế hoạch CCHC năm 2022: đã ban hành Kế hoạch số 05/KH-STN ngày 18/01/2022."
+        in body_text(on_time)
+    )
+
+
+def test_deadline_words_are_lower_case_inside_a_sentence() -> None:
+    from cchc_lib.report.sections.common import deadline_words
+
+    p = plan((task("I.9.1", end=date(2022, 6, 30), raw="Quý I – Quý II năm 2022"),))
+    ctx = tiny_context(the_plan=p, months=(month("2022-01"), month("2022-02"), month("2022-03")))
+    assert deadline_words(ctx, ctx.results.task("I.9.1")) == "quý I – quý II năm 2022"
+
+
+def test_percent_changes_are_the_difference_of_the_printed_figures() -> None:
+    from cchc_lib.report.sections.appendices import _change
+    from cchc_lib.report.sections.tasks import _change as said
+
+    assert said(67.66, 68.02, "%") == "giảm 0,3 điểm phần trăm"  # 67,7% against 68,0%
+    assert said(88.74, 88.71, "%") == "tương đương"
+    assert _change(0.0, pct=True) == "0 điểm %"

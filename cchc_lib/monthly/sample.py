@@ -54,6 +54,8 @@ def _between(rng: random.Random, lo: date, hi: date) -> date:
 def _tracks(plan: Plan, year: int, rng: random.Random) -> dict[str, _Track]:
     first, last = date(year, 1, 3), year_window(year)[1]
     shift = year - plan.meta.year
+    # nothing is done before the plan asking for it is issued
+    issued = _shift(plan.meta.date, shift) if plan.meta.date else first
     timed: list[tuple[Task, date, date]] = []
     tracks: dict[str, _Track] = {}
     for t in plan.tasks:
@@ -81,7 +83,7 @@ def _tracks(plan: Plan, year: int, rng: random.Random) -> dict[str, _Track]:
             done = _between(rng, end + timedelta(days=10), end + timedelta(days=60))
         else:
             done = _between(rng, max(start, end - timedelta(days=rng.randint(20, 60))), end)
-        tracks[t.id] = _Track(start, min(done, last), end)
+        tracks[t.id] = _Track(start, max(issued, min(done, last)), end)
     return tracks
 
 
@@ -96,13 +98,20 @@ def _agency_code(plan: Plan) -> str:
 
 # (words in the expected product, the document a unit would cite once it is done)
 _PRODUCTS = (
-    (("quy che",), "Quyết định số {n}/QĐ-{a} ngày {d} ban hành {what}"),
+    (("quy che",), "Quyết định số {n}/QĐ-{a} ngày {d}"),
     (("ke hoach",), "Kế hoạch số {n}/KH-{a} ngày {d}"),
     (("bao cao",), "Báo cáo số {n}/BC-{a} ngày {d}"),
-    (("de an", "phuong an"), "Tờ trình số {n}/TTr-{a} ngày {d} kèm theo {what}"),
+    (("de an", "phuong an"), "Tờ trình số {n}/TTr-{a} ngày {d}"),
     (("van ban", "cong van"), "Công văn số {n}/{a}-VP ngày {d}"),
     (("quyet dinh", "danh muc", "quy trinh"), "Quyết định số {n}/QĐ-{a} ngày {d}"),
 )
+
+
+def _date(d: date) -> str:
+    """A date as an official writes it: 19/01/2022, 14/6/2022."""
+    return (
+        f"{d.day:02d}/{d.month:02d}/{d.year}" if d.month <= 2 else f"{d.day:02d}/{d.month}/{d.year}"
+    )
 
 
 def _done_result(plan: Plan, task: Task, done: date) -> str:
@@ -112,21 +121,19 @@ def _done_result(plan: Plan, task: Task, done: date) -> str:
     number = 10 + sum(map(ord, task.id)) % 180
     for keys, template in _PRODUCTS:
         if any(k in words for k in keys):
-            doc = template.format(
-                n=number, a=_agency_code(plan), d=done.strftime("%d/%m/%Y"), what=what.lower()
-            )
+            doc = template.format(n=number, a=_agency_code(plan), d=_date(done))
             return f"Đã ban hành {doc}." if doc[0] in "KQC" else f"Đã có {doc}."
-    return f"Đã hoàn thành: {what[:1].lower()}{what[1:]}."
+    return f"Đã hoàn thành, sản phẩm: {what[:1].lower()}{what[1:]}."
 
 
 _ONGOING = (  # what a unit writes in a month about recurring work, by words in the task
+    (("dao tao", "boi duong"), "Cử {k} CBCC, VC tham gia các lớp bồi dưỡng"),
     (("tuyen truyen",), "Đăng {k} tin, bài về CCHC trên Trang thông tin điện tử của cơ quan"),
     (("giao ban", "hoi nghi"), "Lồng ghép nội dung CCHC tại cuộc họp giao ban tháng {m}"),
     (("quy pham", "qppl"), "Rà soát {k} văn bản liên quan đến lĩnh vực được giao"),
     (("pho bien", "giao duc phap luat"), "Phổ biến {k} văn bản pháp luật mới đến CBCC, VC"),
     (("an toan thong tin", "bao mat", "su co"), "Không để xảy ra sự cố mất an toàn thông tin"),
     (("tuyen dung",), "Rà soát nhu cầu, hoàn thiện hồ sơ đề nghị tuyển dụng"),
-    (("dao tao", "boi duong"), "Cử {k} lượt CBCC, VC tham gia các lớp bồi dưỡng"),
     (
         ("tai chinh", "kinh phi", "chi tieu"),
         "Công khai dự toán, thực hiện chi theo Quy chế chi tiêu nội bộ",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cchc_lib.catalog import plan_catalog
-from cchc_lib.fmt import fmt_date, fmt_number, fmt_pct
+from cchc_lib.fmt import fmt_number, fmt_pct, shown_difference
 from cchc_lib.indicators import RATES, TaskState, compare
 from cchc_lib.indicators.load import Comparison
 from cchc_lib.report.context import ReportContext
@@ -19,7 +19,13 @@ from cchc_lib.report.sections.common import (
     term,
     value_text,
 )
-from cchc_lib.report.words import capitalize, first_sentence, result_text, sentence_case
+from cchc_lib.report.words import (
+    capitalize,
+    date_text,
+    first_sentence,
+    result_text,
+    sentence_case,
+)
 
 
 def _appendix_head(ctx: ReportContext, label: str, title: str, orientation: str) -> list[Block]:
@@ -58,7 +64,7 @@ def _task_row(ctx: ReportContext, s: TaskState, number: str) -> Row:
             Cell.of(lead_of(task)),
             Cell.of(task.deadline.raw),
             Cell.of(_progress_cell(s)),
-            Cell.of(fmt_date(s.completed_on) if s.completed_on else "", align="center"),
+            Cell.of(date_text(s.completed_on) if s.completed_on else "", align="center"),
             Cell.of(first_sentence(result, 260) if result else ""),
         )
     )
@@ -141,8 +147,12 @@ def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -
             Cell.of(show(current[code].current), align="right"),
         ]
         for rows in other:
-            cells.append(Cell.of(show(rows[code].previous), align="right"))
-            cells.append(Cell.of(_change(rows[code].change, pct), align="right"))
+            row = rows[code]
+            change = row.change
+            if pct and row.current is not None and row.previous is not None:
+                change = shown_difference(row.current, row.previous)  # as the cells print
+            cells.append(Cell.of(show(row.previous), align="right"))
+            cells.append(Cell.of(_change(change, pct), align="right"))
         out.append(Row(tuple(cells)))
 
     for group, name in catalog.groups:

@@ -16,7 +16,7 @@ from cchc_lib.report.draft import (
 from cchc_lib.report.sections.common import body, item, name_of, paragraphs, progress_words
 from cchc_lib.report.sections.direction import headline
 from cchc_lib.report.sections.tasks import changes
-from cchc_lib.report.words import capitalize, count, join_items, self_name
+from cchc_lib.report.words import count, join_items, self_name
 
 
 def _part(ctx: ReportContext, key: str, draft: Callable[[ReportContext], str]) -> list[Block]:
@@ -80,27 +80,34 @@ def _par_index(ctx: ReportContext) -> str | None:
 
 
 def _comparison(ctx: ReportContext) -> str:
+    """Last year beside this one: its tasks (this year's were just said), then the figures
+    that moved, each once ("So với năm 2021, số hồ sơ TTHC tiếp nhận giảm 4,5%; …")."""
     prev_year = ctx.period.year - 1
     previous = ctx.previous_year
     if previous is None:
         return f"Chưa có số liệu năm {prev_year} để so sánh."
-    parts = []
+    sentences = []
     if previous.summary is not None:
-        p, c = previous.summary, ctx.results.summary
-        parts.append(
-            f"Năm {ctx.period.year} hoàn thành {count(c.timed - c.timed_overdue - _open(c))}/"
-            f"{count(c.timed)} nhiệm vụ có thời hạn; năm {prev_year} hoàn thành "
-            f"{count(p.timed - p.timed_overdue - _open(p))}/{count(p.timed)} nhiệm vụ có thời hạn"
+        p = previous.summary
+        done = p.timed - p.timed_overdue - _open(p)
+        sentences.append(
+            f"Năm {prev_year}, {self_name(ctx.agency)} hoàn thành {count(done)}/{count(p.timed)} "
+            "nhiệm vụ có thời hạn."
         )
+    moved = []
     for what, code, rate in (
         ("số hồ sơ TTHC tiếp nhận", "hs_tiep_nhan", False),
         ("tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn", "ty_le_dung_han", True),
         ("tỷ lệ hồ sơ tiếp nhận trực tuyến", "ty_le_truc_tuyen", True),
     ):
         for label, said in changes(ctx, code, rate=rate):
-            parts.append(f"{what} {said} so với {label}")
-    text = "; ".join(parts) if parts else f"Số liệu năm {ctx.period.year} và năm {prev_year}"
-    return capitalize(text) + ". Số liệu thống kê hai năm được so sánh tại Phụ lục II."
+            moved.append(
+                f"{what} {said}" + ("" if label == f"năm {prev_year}" else f" so với {label}")
+            )
+    if moved:
+        sentences.append(f"So với năm {prev_year}, {'; '.join(moved)}.")
+    sentences.append("Số liệu thống kê của hai năm được so sánh tại Phụ lục II.")
+    return " ".join(sentences)
 
 
 def _open(s) -> int:

@@ -7,7 +7,9 @@ Chưa triển khai, Quá hạn.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import date
 
 from cchc_lib.catalog import load_catalog
 from cchc_lib.fmt import fmt_int, fmt_number, fmt_pct
@@ -82,20 +84,35 @@ def progress_words(s: TaskState) -> str:
 
 def deadline_words(ctx: ReportContext, s: TaskState) -> str:
     raw = ctx.plan.task(s.task_id).deadline.raw.strip().rstrip(".")
-    if raw:
-        return lower_first(raw) if not raw[:1].isdigit() else raw
+    if raw:  # inside a sentence: "quý I – quý II năm 2022", "trước ngày 20/01/2022"
+        return _TIME_WORDS.sub(lambda m: m.group(0).lower(), raw)
     return f"ngày {date_text(s.deadline_end)}" if s.deadline_end else "không ghi thời hạn"
+
+
+_TIME_WORDS = re.compile(r"\b(?:Quý|Tháng|Năm|Trước|Trong|Từ|Đến|Hàng|Hằng|Thường|Định)\b")
 
 
 def done_item(ctx: ReportContext, s: TaskState) -> Paragraph:
     """ "- Xây dựng Kế hoạch CCHC năm 2022: hoàn thành ngày 16/01/2022; Kế hoạch số …"."""
     assert s.completed_on is not None
+    result = result_text(s.result)
     when = f"hoàn thành {on(s.completed_on)}"
     if s.timeliness == "late":
         when += f", chậm so với thời hạn ({deadline_words(ctx, s)})"
-    result = result_text(s.result)
-    tail = f"; {lower_first(first_sentence(result))}" if result else ""
-    return item(f"- {name_of(ctx, s)}: {when}{tail}.")
+    elif result and _dated(result, s.completed_on):
+        when = ""  # "Đã ban hành Kế hoạch số 93/KH-SCT ngày 19/01/2022" says when already
+    said = [w for w in (when, lower_first(first_sentence(result)) if result else "") if w]
+    return item(f"- {name_of(ctx, s)}: {'; '.join(said) or 'hoàn thành'}.")
+
+
+_DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+
+
+def _dated(text: str, d: date) -> bool:
+    """Whether ``text`` names the date ``d`` (in any dd/mm/yyyy form)."""
+    return any(
+        (int(y), int(m), int(dd)) == (d.year, d.month, d.day) for dd, m, y in _DATE.findall(text)
+    )
 
 
 def open_item(ctx: ReportContext, s: TaskState, *, why: bool = True) -> Paragraph:

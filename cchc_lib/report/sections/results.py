@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cchc_lib.catalog import plan_catalog
-from cchc_lib.fmt import fmt_int, fmt_pct
+from cchc_lib.fmt import fmt_pct
 from cchc_lib.indicators import TargetResult
 from cchc_lib.report import charts
 from cchc_lib.report.context import ReportContext
@@ -21,9 +21,10 @@ from cchc_lib.report.sections.common import (
     target_text,
     value_text,
 )
-from cchc_lib.report.sections.tasks import figures_sentence, in_period, task_blocks, versus
+from cchc_lib.report.sections.tasks import compared, figures_sentence, in_period, task_blocks
 from cchc_lib.report.words import (
     area_config,
+    count,
     lower_first,
     on,
     plan_value,
@@ -62,42 +63,41 @@ def dossier_paragraph(ctx: ReportContext) -> Paragraph | None:
     if received is None:
         return None
     me = self_name(ctx.agency)
-    text = f"{in_period(ctx)}, {me} tiếp nhận {fmt_int(received)} hồ sơ TTHC"
-    than = versus(ctx, "hs_tiep_nhan")
+    text = f"{in_period(ctx)}, {me} tiếp nhận {count(received)} hồ sơ TTHC"
+    than = compared(ctx, "hs_tiep_nhan")
+    if than:
+        text += f" ({than})"
     channels = []
     online, post = v.get("hs_truc_tuyen"), v.get("hs_bcci")
     if online is not None and received:
-        channels.append(f"trực tuyến {fmt_int(online)} hồ sơ ({fmt_pct(100 * online / received)})")
+        share = fmt_pct(100 * online / received)
+        channels.append(f"trực tuyến {count(online)} hồ sơ (chiếm {share})")
     if post:
-        channels.append(f"qua dịch vụ bưu chính công ích (BCCI) {fmt_int(post)} hồ sơ")
+        channels.append(f"qua dịch vụ bưu chính công ích (BCCI) {count(post)} hồ sơ")
     if online is not None and received:
         direct = received - (online or 0) - (post or 0)
-        channels.append(f"trực tiếp {fmt_int(direct)} hồ sơ")
+        channels.append(f"trực tiếp {count(direct)} hồ sơ")
     if channels:
-        text += f" ({'; '.join(channels)})"
-    if than:
-        text += f", {than}"
+        text += f", trong đó: {', '.join(channels)}"
     early, ontime, late = (v.get(c) for c in ("hs_truoc_han", "hs_dung_han", "hs_tre_han"))
     if None not in (early, ontime, late):
         resolved = (early or 0) + (ontime or 0) + (late or 0)
-        text += f"; đã giải quyết {fmt_int(resolved)} hồ sơ"
+        text += f"; đã giải quyết {count(resolved)} hồ sơ"
         if resolved:
             rate = 100 * ((early or 0) + (ontime or 0)) / resolved
             text += (
-                f", trong đó trước hạn {fmt_int(early)}, đúng hạn {fmt_int(ontime)}, "
-                + (f"quá hạn {fmt_int(late)}" if late else "không có hồ sơ quá hạn")
-                + f"; tỷ lệ giải quyết trước hạn và đúng hạn đạt {fmt_pct(rate)}"
+                f" (trước hạn {count(early or 0)}, đúng hạn {count(ontime or 0)}, "
+                + (f"quá hạn {count(late)}" if late else "không có hồ sơ quá hạn")
+                + f"); tỷ lệ giải quyết trước hạn và đúng hạn đạt {fmt_pct(rate)}"
             )
-            rate_than = versus(ctx, "ty_le_dung_han", rate=True)
+            rate_than = compared(ctx, "ty_le_dung_han", rate=True)
             if rate_than:
                 text += f" ({rate_than})"
     pending, overdue = v.get("hs_dang_giai_quyet"), v.get("hs_qua_han_chua_giai_quyet")
     if pending is not None:
-        text += (
-            f". Đến {on(ctx.period.end)}, còn {fmt_int(pending)} hồ sơ đang giải quyết trong hạn"
-        )
+        text += f". Đến {on(ctx.period.end)}, còn {count(pending)} hồ sơ đang giải quyết trong hạn"
         if overdue:
-            text += f" và {fmt_int(overdue)} hồ sơ quá hạn chưa giải quyết"
+            text += f" và {count(overdue)} hồ sơ quá hạn chưa giải quyết"
     return body(text + ".")
 
 
@@ -107,6 +107,8 @@ def _target_item(t: TargetResult) -> Paragraph:
     actual = actual_words(t, prose=True)
     if t.judged_from:
         detail = ""
+        if t.status == "overdue":  # a target is not "overdue": its task is
+            said = "chưa hoàn thành (nhiệm vụ thực hiện chỉ tiêu đã quá hạn)"
     elif t.status in ("met", "not_met") and actual:
         detail = f" ({actual}; kế hoạch: {lower_first(plan_value(t))})"
     elif actual and t.actual is not None:

@@ -7,9 +7,10 @@ up the rest; recurring tasks in a sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from cchc_lib.fmt import fmt_number, fmt_pct
+from cchc_lib.fmt import fmt_number, fmt_pct, shown_difference
 from cchc_lib.indicators import TargetResult, TaskState, period_values
 from cchc_lib.indicators.tasks import month_end
 from cchc_lib.report.context import ReportContext
@@ -34,6 +35,7 @@ from cchc_lib.report.words import (
     result_text,
     self_name,
 )
+from cchc_lib.text import fold
 
 
 def in_period(ctx: ReportContext) -> str:
@@ -46,10 +48,10 @@ def _recurring(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
     if not recurring:
         return []
     idle = [s for s in recurring if s.status == "not_started" or not s.source_month]
-    results = [r for s in recurring if s not in idle and (r := result_text(s.result))]
+    results = _distinct([result_text(s.result) for s in recurring if s not in idle])
     n = len(recurring) - len(idle)
     if results:
-        said = "; ".join(lower_first(first_sentence(r, 160)) for r in results[:4])
+        said = "; ".join(lower_first(r) for r in results[:4])
         text = f"Các nhiệm vụ thường xuyên được triển khai theo kế hoạch: {said}"
     elif n and len(recurring) <= 2 and sum(len(name_of(ctx, s)) for s in recurring) <= 160:
         names = join_items([lower_first(name_of(ctx, s)) for s in recurring if s not in idle])
@@ -62,6 +64,27 @@ def _recurring(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
         names = join_items([f"“{name_of(ctx, s)}”" for s in idle])
         text += ("; riêng " if text else "") + f"nhiệm vụ {names} chưa triển khai"
     return [body(capitalize(text) + ".")]
+
+
+# what says nothing a reader wants to know ("Thực hiện theo kế hoạch, không phát sinh …")
+_FILLER = re.compile(
+    r"(?:thuc hien|trien khai)(?: thuong xuyen)? theo (?:ke hoach|ke hoach de ra|quy dinh)"
+    r"(?:[,;] khong phat sinh vuong mac)?$|khong phat sinh vuong mac$|dang thuc hien$"
+)
+
+
+def _distinct(results: Sequence[str]) -> list[str]:
+    """The units' results, each once (two units often write the same sentence), without
+    those that say nothing."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for r in results:
+        text = first_sentence(r, 160) if r else ""
+        key = fold(text).strip(" .;")
+        if key and key not in seen and not _FILLER.match(key):
+            seen.add(key)
+            out.append(text)
+    return out
 
 
 def task_blocks(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
@@ -120,7 +143,7 @@ def _plan_clause(ctx: ReportContext, t: TargetResult | None, unit: str) -> str:
     pending = [s for s in row if s.status != "done" and s.kind == "timed"]
     if pending and not ctx.period.is_year_end:
         when = f", dự kiến {deadline_words(ctx, pending[0])}"
-    if t.met is True and ctx.period.is_year_end:
+    if t.met is True:  # a yearly level reached before the year ends is reached
         return f"kế hoạch: {level}, đạt"
     if t.met is False:
         return f"kế hoạch: {level}, chưa đạt"
@@ -158,7 +181,8 @@ def figures_sentence(ctx: ReportContext, codes: Sequence[str]) -> Paragraph | No
         notes = []
         whole = values.get(spec.get("of", ""))
         if v and whole:
-            notes.append(fmt_pct(100 * v / whole))
+            share = fmt_pct(100 * v / whole)
+            notes.append(f"{share} {spec['of_label']}" if spec.get("of_label") else share)
         kind = catalog[code].kind if code in catalog else "stock"
         kinds.add(kind)
         total = ytd.get(code)
@@ -182,8 +206,8 @@ def figures_sentence(ctx: ReportContext, codes: Sequence[str]) -> Paragraph | No
 
 def _change(current: float, before: float, unit: str) -> str:
     if unit == "%":
-        diff = current - before
-        if abs(diff) < 0.05:
+        diff = shown_difference(current, before)
+        if diff == 0:
             return "tương đương"
         return f"{'tăng' if diff > 0 else 'giảm'} {fmt_number(abs(diff), 1)} điểm phần trăm"
     if before == 0:
@@ -216,6 +240,9 @@ def changes(ctx: ReportContext, code: str, *, rate: bool = False) -> list[tuple[
     return out
 
 
-def versus(ctx: ReportContext, code: str, *, rate: bool = False) -> str:
-    """ "so với cùng kỳ năm 2021 tăng 4,6%; so với quý II năm 2022 giảm 1,2%" (or "")."""
-    return "; ".join(f"so với {label} {said}" for label, said in changes(ctx, code, rate=rate))
+def compared(ctx: ReportContext, code: str, *, rate: bool = False) -> str:
+    """ "giảm 4,4% so với cùng kỳ năm 2021; tăng 1,2% so với quý I năm 2022" (or "")."""
+    return "; ".join(
+        f"tương đương {label}" if said == "tương đương" else f"{said} so với {label}"
+        for label, said in changes(ctx, code, rate=rate)
+    )
