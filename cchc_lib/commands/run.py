@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -194,7 +194,7 @@ def _not_due(params: ParametersFile, as_of: date) -> ReportResult:
         NOT_DUE,
         0.0,
         (),
-        f"chốt số liệu ngày {fmt_date(end)}; đến hạn từ ngày sau (hôm nay {fmt_date(as_of)})",
+        f"chốt số liệu ngày {fmt_date(end)}, chạy được từ ngày {fmt_date(end + timedelta(days=1))}",
     )
 
 

@@ -120,24 +120,29 @@ def _new_version(sets: Path) -> Path:
 
 
 def _adopt_legacy(year_dir: Path, name: str, sets: Path, names: Iterable[str]) -> None:
-    """Plain files of an older layout become the current version (same content, no gap)."""
-    if os.path.lexists(sets / CURRENT):
+    """Plain files of an older layout become the current version (same content, no gap).
+
+    Also finishes an adoption a killed run left half done: once ``current`` exists, every
+    plain file of the report was linked into its version, so each is replaced by a link to
+    the same content (and a later set that lacks it can drop it)."""
+    plain = [year_dir / n for n in names]
+    plain = [p for p in plain if p.is_file() and not p.is_symlink()]
+    if not plain:
         return
-    legacy = [year_dir / n for n in names if (year_dir / n).is_file()]
-    legacy = [p for p in legacy if not p.is_symlink()]
-    if not legacy:
-        return
-    version = sets / f"00000000T000000-{secrets.token_hex(3)}"
-    version.mkdir()
-    for path in legacy:
-        try:
-            os.link(path, version / path.name)
-        except OSError:
-            shutil.copy2(path, version / path.name)
-    fsync_dir(version)
-    _replace_link(sets / CURRENT, version.name, sets)
-    for path in legacy:
-        _replace_link(path, _link_target(name, path.name), sets)
+    if not os.path.lexists(sets / CURRENT):
+        version = sets / f"00000000T000000-{secrets.token_hex(3)}"
+        version.mkdir()
+        for path in plain:
+            try:
+                os.link(path, version / path.name)
+            except OSError:
+                shutil.copy2(path, version / path.name)
+        fsync_dir(version)
+        _replace_link(sets / CURRENT, version.name, sets)
+    current = sets / CURRENT
+    for path in plain:
+        if (current / path.name).is_file():
+            _replace_link(path, _link_target(name, path.name), sets)
 
 
 def _drop_stale_links(year_dir: Path, name: str) -> None:
@@ -194,6 +199,7 @@ def publish(
     if stop is not None and stop():
         raise Interrupted
     _replace_link(sets / CURRENT, version.name, sets)  # the switch: the new set is visible
+    faults.point("outputs.switched")
     fsync_dir(sets)
     fsync_dir(year_dir)
     _drop_stale_links(year_dir, name)
