@@ -85,7 +85,7 @@ def _given(value: Any) -> bool:
 
 
 def _lines(values: Any) -> list[str]:
-    return [str(v).strip() for v in values or () if str(v).strip()]
+    return [str(v).strip() for v in values or () if v is not None and str(v).strip()]
 
 
 def _signature(values: Mapping[str, Any], meta: Any, out: dict, src: dict, problems: list) -> None:
