@@ -84,9 +84,7 @@ def test_signature_lines_of_the_plan_are_used_when_it_has_them() -> None:
 
 
 def test_what_cannot_be_derived_is_an_error_naming_each_key() -> None:
-    bare = with_meta(
-        plan(), agency="", parent=None, signer_title="", signer_name="", recipients=()
-    )
+    bare = with_meta(plan(), agency="", parent=None, signer_title="", signer_name="", recipients=())
     with pytest.raises(ParameterError) as info:
         derive(EMPTY, bare, parse_period("2022-Q1"))
     problems = info.value.problems

@@ -37,7 +37,7 @@ def hostile_plan(folder: Path) -> Path:
     rows = [i for i, line in enumerate(lines) if line.count("\t") >= 8][2:6]
     for n, i in enumerate(rows):
         cells = lines[i].split("\t")
-        cells[2] = HOSTILE[n]
+        cells[2] = HOSTILE[(n + 2) % len(HOSTILE)]
         cells[4] = HOSTILE[(n + 4) % len(HOSTILE)]
         lines[i] = "\t".join(cells)
     path = folder / "ke-hoach-doc-hai.txt"

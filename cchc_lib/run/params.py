@@ -765,7 +765,7 @@ def load_parameters(
     defaulting to ``notebooks/report.ipynb`` under the file's project root).
     """
     tick = time.perf_counter()
-    source = Path(path).resolve()
+    source = Path(os.path.abspath(path))  # a link keeps its own name
     root = find_project_root(source)
     nb_path = Path(notebook).resolve() if notebook else default_notebook(root)
     text = read_parameters_text(source)
@@ -804,7 +804,7 @@ def load_batch(
     cache: dict[Path, Mapping[str, Any]] = {}
     seen: set[Path] = set()
     for path in paths:
-        source = Path(path).resolve()
+        source = Path(os.path.abspath(path))
         if source in seen:
             continue  # the same file twice (a file and its folder given with --all)
         seen.add(source)
