@@ -105,8 +105,7 @@ def plan_file(kind: str, command: str = "show") -> Callable[[Path], list[str]]:
         elif kind == "zero":
             path.symlink_to("/dev/zero")
         elif kind == "truncated":
-            path.write_bytes(SEED.read_bytes()[:-1] if SEED.read_bytes().endswith(b"\n") else b"")
-            data = SEED.read_text("utf-8").rstrip() + " Quảng"
+            data = SEED.read_text("utf-8").rstrip() + "\nLưu: VT, VP, Ả"
             path.write_bytes(data.encode("utf-8")[:-1])  # cut inside the last letter
         elif kind == "garbage":
             path.write_bytes(bytes(range(256)) * 40)
@@ -116,9 +115,8 @@ def plan_file(kind: str, command: str = "show") -> Callable[[Path], list[str]]:
             path.mkdir()
         elif kind == "units":
             path.write_bytes(SEED.read_bytes())
-            path.with_name("xau.units.yaml").write_bytes(
-                "Văn phòng: Văn phòng Sở\n".encode("cp1258")
-            )
+            latin1 = "Văn phòng: Văn phòng Sô\n".replace("ă", "ã").encode("latin-1")
+            path.with_name("xau.units.yaml").write_bytes(latin1)
         out = ["plan", "show", str(path)]
         if command == "export":
             out = ["plan", "export", str(path), "-o", str(root / "ra.xlsx")]
