@@ -80,6 +80,8 @@ def test_validate_prints_a_bounded_list_and_writes_all_on_request(
     assert len(out.splitlines()) == 200 + 2
     assert "… và 4.800 lỗi khác ở tệp 2022-03.xlsx (ghi toàn bộ: thêm --problems loi.csv)" in out
     target = tmp_path / "loi.csv"
-    assert cli.main(["validate", str(tmp_path), "--plan", str(SEED), "--problems", str(target)]) == 1
+    assert (
+        cli.main(["validate", str(tmp_path), "--plan", str(SEED), "--problems", str(target)]) == 1
+    )
     assert len(target.read_text("utf-8-sig").splitlines()) == 5001
     assert "Đã ghi 5000 lỗi, cảnh báo vào" in capsys.readouterr().out

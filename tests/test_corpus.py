@@ -401,7 +401,7 @@ CASES: dict[str, tuple[Case, list]] = {
             env={"CCHC_FAULTS": "atomic.stage=disk-full"},
             expect=("đầy",),
         ),
-        [],
+        [SLOW],
     ),
     "template, disk full": (
         Case(
@@ -410,7 +410,7 @@ CASES: dict[str, tuple[Case, list]] = {
             env={"CCHC_FAULTS": "atomic.stage=disk-full"},
             expect=("đầy",),
         ),
-        [],
+        [SLOW],
     ),
     "sample, disk full": (
         Case(
@@ -419,7 +419,7 @@ CASES: dict[str, tuple[Case, list]] = {
             env={"CCHC_FAULTS": "atomic.stage=disk-full"},
             expect=("đầy",),
         ),
-        [],
+        [SLOW],
     ),
     # ---- plan files: issue 12 (except those the reader already handles)
     "plan: a FIFO": (Case(plan_file("fifo"), "xau.txt", isolate=True), [SLOW, ISSUE_12]),

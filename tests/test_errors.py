@@ -29,11 +29,11 @@ def many(file: str, n: int, severity: str = "error") -> list[Problem]:
 
 
 def test_at_most_200_problems_per_file_then_a_count() -> None:
-    problems = many("2022-03.xlsx", 220_000) + many("2022-04.xlsx", 3)
+    problems = many("2022-03.xlsx", 20_200) + many("2022-04.xlsx", 3)
     text = format_problems(problems)
     lines = text.splitlines()
     assert len(lines) == MAX_PROBLEMS_PER_FILE + 1 + 3
-    assert lines[200].startswith("… và 219.800 lỗi khác ở tệp 2022-03.xlsx (danh sách đầy đủ:")
+    assert lines[200].startswith("… và 20.000 lỗi khác ở tệp 2022-03.xlsx (danh sách đầy đủ:")
     assert "--problems" in lines[200]
     assert len(text) < 100_000
 
@@ -46,13 +46,13 @@ def test_errors_come_before_warnings_when_cut() -> None:
 
 
 def test_data_validation_error_is_bounded_and_keeps_every_problem() -> None:
-    problems = many("2022-03.xlsx", 50_000)
+    problems = many("2022-03.xlsx", 5_000)
     exc = DataValidationError(problems)
-    assert str(exc).startswith("Dữ liệu hằng tháng có 50.000 lỗi:")
+    assert str(exc).startswith("Dữ liệu hằng tháng có 5.000 lỗi:")
     assert len(str(exc).splitlines()) == 1 + 200 + 1
-    assert len(exc.problems) == 50_000
+    assert len(exc.problems) == 5_000
     again = pickle.loads(pickle.dumps(exc))
-    assert len(again.problems) == 50_000 and str(again) == str(exc)
+    assert len(again.problems) == 5_000 and str(again) == str(exc)
 
 
 def test_a_huge_value_is_clipped_in_the_message() -> None:

@@ -304,7 +304,9 @@ def _run(args: argparse.Namespace, reports: list[ParametersFile], verbose: bool)
 def _report(results: list) -> int:
     print(summary_table(results))
     failed = [r for r in results if not r.ok]
-    counts = [f"Thành công {sum(r.status == 'success' for r in results)}/{len(results)} báo cáo"]
+    ran = [r for r in results if r.status in ("success", "failed")]
+    done = sum(r.status == "success" for r in ran)
+    counts = [f"Thành công {done}/{len(ran)} báo cáo" if ran else "Không có báo cáo nào phải chạy"]
     skipped = sum(r.status == "skipped" for r in results)
     if skipped:
         counts.append(f"{skipped} không thay đổi (bỏ qua)")

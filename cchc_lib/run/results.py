@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc_lib.run.inputs import unchanged
+from cchc_lib.run.inputs import current_manifest, unchanged
 from cchc_lib.run.params import ParametersFile
 
 __all__ = [
@@ -76,7 +76,8 @@ def check_unchanged(params: ParametersFile) -> ReportResult | None:
         return None  # an input is unreadable now: the run will say so
     if not same:
         return None
-    files = tuple(sorted(p for p in year_dir.glob(f"{params.name}.*") if p.is_file()))
+    manifest = year_dir / f"{params.name}.manifest.json"
+    files = (*(year_dir / o["path"] for o in unchanged_outputs(manifest)), manifest)
     return ReportResult(
         params.name,
         params.period,
@@ -87,3 +88,10 @@ def check_unchanged(params: ParametersFile) -> ReportResult | None:
         None,
         year_dir / f"{params.name}.manifest.json",
     )
+
+
+def unchanged_outputs(manifest: Path) -> list[dict]:
+    """The outputs a current manifest lists (in the order they were written)."""
+    data = current_manifest(manifest.parent, manifest.name.removesuffix(".manifest.json"))
+    outputs = (data or {}).get("outputs") or []
+    return [o for o in outputs if isinstance(o, dict) and "path" in o]
