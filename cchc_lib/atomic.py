@@ -40,10 +40,17 @@ def stage(path: Path, data: bytes) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            faults.point("atomic.stage")  # a full disk, an interruption while writing
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
+    except OSError as exc:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if exc.filename is None:  # a failed write names no file: name the one being written
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -66,7 +73,6 @@ def write_all(files: Mapping[Path, bytes]) -> None:
     staged: dict[Path, Path] = {}
     try:
         for path, data in files.items():
-            faults.point("atomic.stage")
             staged[path] = stage(path, data)
         for path, tmp in staged.items():
             faults.point("atomic.rename")

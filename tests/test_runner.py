@@ -898,7 +898,7 @@ def test_full_disk_fails_that_report_and_the_batch_goes_on(
     assert "2022-H1  Lỗi" in captured.out and "2022-Q1  Thành công" in captured.out
     assert "Thành công 1/2 báo cáo; 1 lỗi." in captured.out
     assert (
-        "ổ đĩa đã đầy" in captured.err
+        "không ghi được tệp (output/2022/2022-H1.ipynb): ổ đĩa đã đầy" in captured.err
         and "Báo cáo hiện có (nếu có) được giữ nguyên" in captured.err
     )
     assert "Traceback" not in captured.err + captured.out

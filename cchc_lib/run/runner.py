@@ -24,6 +24,7 @@ The engine is the one replaceable piece: anything with ``name``,
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 import time
@@ -80,11 +81,12 @@ _SPACES = re.compile(r"\s+")
 
 
 def _shown(path: Path | None) -> str:
-    """A path for messages: relative to the current folder when inside it."""
+    """A path for messages: relative to the current folder when inside it (links are not
+    followed: a report's files are named as readers see them)."""
     if path is None:
         return "(không có)"
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(Path.cwd()))))
     except ValueError:
         return str(path)
 
@@ -107,7 +109,12 @@ def _bounded(text: str, lines: int = MAX_MESSAGE_LINES) -> str:
 
 def _os_message(params: ParametersFile, exc: OSError, log_path: Path | None) -> str:
     reason, fix = describe_os_error(exc)
-    where = f" ({_shown(Path(exc.filename))})" if exc.filename else ""
+    where = ""
+    if exc.filename:
+        path = Path(str(exc.filename))
+        if path.parent.parent.name.endswith(".sets"):  # a file of a new set: its public name
+            path = path.parent.parent.parent / path.name
+        where = f" ({_shown(path)})"
     return (
         f"Báo cáo {params.name} ({_label(params)}) không ghi được tệp{where}: {reason}. Báo cáo "
         f"hiện có (nếu có) được giữ nguyên; nhật ký ở {_shown(log_path)}. Cách sửa: {fix}."
