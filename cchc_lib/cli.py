@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import pkgutil
 import signal
 import sys
@@ -102,6 +103,7 @@ def _interrupt(signum: int, frame: object) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with suppress(ValueError, OSError):
             signal.signal(sig, signal.SIG_IGN)
+    logging.disable(logging.CRITICAL)  # no library chatter ("Kernel died …") while stopping
     raise KeyboardInterrupt
 
 
@@ -118,6 +120,7 @@ def _signals() -> Iterator[None]:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+        logging.disable(logging.NOTSET)
 
 
 def _say(message: str) -> None:

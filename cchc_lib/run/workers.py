@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.util
 import os
@@ -64,6 +65,7 @@ def die_with_parent(parent_pid: int, *, poll: float = 0.5) -> None:
 
 def _on_term(signum: int, frame: object) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one interruption is enough
+    logging.disable(logging.CRITICAL)  # Jupyter's "Kernel died …" as the kernel is stopped
     raise KeyboardInterrupt
 
 
