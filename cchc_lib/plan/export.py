@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from cchc_lib.model import Plan
-from cchc_lib.xlsx import set_value
 
 TASK_COLUMNS = (
     ("id", "Mã nhiệm vụ", 12),
@@ -55,13 +54,6 @@ def _append(ws, values) -> None:
 def plan_to_json(plan: Plan) -> str:
     """The plan as the JSON contract other tools read (UTF-8 text, not ASCII-escaped)."""
     return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2)
-
-
-def _append(ws, values) -> None:
-    """Like ``Worksheet.append``, every text stored as inert text (never a formula)."""
-    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
-    for col, value in enumerate(values, start=1):
-        set_value(ws.cell(row=row, column=col), value)
 
 
 def plan_to_workbook(plan: Plan):

@@ -101,10 +101,12 @@ def _signature(values: Mapping[str, Any], meta: Any, out: dict, src: dict, probl
         lines = _lines(getattr(meta, "signer_lines", None))
         if not lines:
             lines = _lines((meta.signer_title, meta.signer_position))
-        title = lines[0] if lines else ""
-        position = "\n".join(lines[1:])
+        title, position = (lines + ["", ""])[:2]
         origin = f"{FROM_PLAN} (khối chữ ký)"
-        if not title:
+        if len(lines) > 2:  # two keys cannot hold three lines: the report prints the plan's
+            title = position = ""
+            origin = f"{FROM_PLAN} (khối chữ ký {len(lines)} dòng: {' / '.join(lines)})"
+        if not lines:
             problems.append(
                 'Khóa "signer_title" không có trong tệp tham số và kế hoạch không có khối chữ '
                 'ký để lấy chức danh người ký. Cách sửa: ghi signer_title: "GIÁM ĐỐC" (và '
@@ -204,7 +206,8 @@ def derive(
 
     Rules (README, "Parameters"): the signature block (``signer_title``,
     ``signer_position``, ``signer_lines``) comes whole from the file when it gives any of
-    them, else from the plan's signature; ``signer_name`` from the plan's signer;
+    them, else from the plan's signature (a block of three lines is left to the plan:
+    ``signer_title``/``signer_position`` stay empty and the report prints the plan's lines); ``signer_name`` from the plan's signer;
     ``agency``/``parent_agency`` from the plan's header (no parent when the plan names
     none); ``report_date`` is the period's cut-off day (``period.end``) and a given one must
     lie between that day and 45 days after it; ``recipients`` are the plan's "Nơi nhận",
