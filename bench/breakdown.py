@@ -162,7 +162,11 @@ def main() -> int:
         project = make_project(tmp / "project")
         start = startup(tmp, repeat)
         steps, per_cell = in_process(project)
-        wall = run([BIN / "cchc", "run", PARAMS, "--jobs", "1"], cwd=project, log=tmp / "run.log")
+        wall = run(
+            [BIN / "cchc", "run", PARAMS, "--jobs", "1", "--force"],
+            cwd=project,
+            log=tmp / "run.log",
+        )
         manifest = json.loads((project / "output/2022/2022-H1.manifest.json").read_text())
     timings = manifest["timings"]
     cli = {f"manifest: {k}": v for k, v in timings.items()}

@@ -39,7 +39,7 @@ def cchc_round(project, params, log):
     name = params.rsplit("/", 1)[-1].removesuffix(".yaml")
     pdf = project / "output" / "2022" / f"{name}.pdf"
     pdf.unlink(missing_ok=True)
-    seconds = run([BIN / "cchc", "run", params, "--jobs", "1"], cwd=project, log=log)
+    seconds = run([BIN / "cchc", "run", params, "--jobs", "1", "--force"], cwd=project, log=log)
     check_pdf(pdf)
     manifest = json.loads((project / "output" / "2022" / f"{name}.manifest.json").read_text())
     return seconds, manifest["timings"]

@@ -6,6 +6,7 @@ file untouched and no temporary file behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Mapping
@@ -21,20 +22,35 @@ def _umask() -> int:
     return mask
 
 
+def _make_parent(path: Path) -> None:
+    """Create ``path``'s folder; a file standing where a folder should be is ENOTDIR."""
+    for folder in reversed(path.parents):
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
 def stage(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``, fsync it, and return its name.
 
     The file gets the permissions a plain ``open(path, "wb")`` would (0666 less the umask),
     not mkstemp's private 0600.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            faults.point("atomic.stage")  # a full disk, an interruption while writing
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
+    except OSError as exc:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if exc.filename is None:  # a failed write names no file: name the one being written
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -42,7 +58,8 @@ def stage(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a folder's new entries durable (renames, created files)."""
     with suppress(OSError):  # not every platform can fsync a directory
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -56,7 +73,6 @@ def write_all(files: Mapping[Path, bytes]) -> None:
     staged: dict[Path, Path] = {}
     try:
         for path, data in files.items():
-            faults.point("atomic.stage")
             staged[path] = stage(path, data)
         for path, tmp in staged.items():
             faults.point("atomic.rename")
@@ -66,7 +82,7 @@ def write_all(files: Mapping[Path, bytes]) -> None:
             with suppress(FileNotFoundError):
                 os.unlink(tmp)
     for folder in {p.parent for p in files}:
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

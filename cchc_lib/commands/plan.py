@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cchc_lib.errors import WriteError
 from cchc_lib.fmt import fmt_date
 from cchc_lib.model import Plan
 from cchc_lib.plan import load_plan
@@ -124,7 +125,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             return 2
         sys.stdout.write(plan_to_json(plan) + "\n")
         return 0
-    write_plan(plan, args.output)
+    try:
+        write_plan(plan, args.output)
+    except OSError as exc:
+        raise WriteError.of(exc, args.output) from None
     print(f"Đã ghi {args.output} ({len(plan.tasks)} nhiệm vụ, {len(plan.targets)} chỉ tiêu).")
     for w in plan.warnings:
         print(terminal_safe(f"Cảnh báo: {w}"), file=sys.stderr)

@@ -1,29 +1,39 @@
 """``cchc run``: produce reports from parameters files (validate all, then run each).
 
-Exit status: 0 every report succeeded; 1 at least one failed; 2 a parameters file
-(or an option) is wrong, found before any report ran.
+Order: every parameters file is validated (exit 2 on any problem, nothing run); with
+``--due`` the reports whose cut-off has not passed are set aside; reports whose inputs did
+not change since their last successful run are skipped ("Không thay đổi") unless
+``--force``; the derived parameters of the others are completed from their plans (exit 2
+on any problem); then the reports run.
+
+Exit status: 0 no report failed (skipped or not yet due ones included); 1 at least one
+failed; 2 a parameters file (or an option) is wrong, found before any report ran;
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cchc_lib.errors import ParameterError
-from cchc_lib.fmt import fmt_number
-from cchc_lib.run.params import load_batch, parse_formats
+from cchc_lib.fmt import fmt_date, fmt_number
+from cchc_lib.run.params import ParametersFile, complete_batch, load_batch, parse_formats
 
 if TYPE_CHECKING:
-    from cchc_lib.run.runner import ReportResult
+    from cchc_lib.run.results import ReportResult
 
 HEADERS = ("Báo cáo", "Trạng thái", "Thời gian (giây)", "Tệp")
-STATUS_LABELS = {"success": "Thành công", "failed": "Lỗi"}
+STATUS_LABELS = {
+    "success": "Thành công",
+    "failed": "Lỗi",
+    "skipped": "Không thay đổi",
+    "not_due": "Chưa đến hạn",
+}
 
 
 def _jobs(text: str) -> int:
@@ -34,6 +44,15 @@ def _jobs(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"cần một số nguyên dương, nhận được {text!r}")
     return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"cần một ngày dạng NĂM-THÁNG-NGÀY (ví dụ 2022-12-15), nhận được {text!r}"
+        ) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,9 +81,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--jobs",
         type=_jobs,
-        default=os.cpu_count() or 1,
+        default=None,
         metavar="N",
-        help="số báo cáo chạy song song (mặc định: số lõi CPU)",
+        help="số báo cáo chạy song song (mặc định: số lõi CPU, không quá số báo cáo cần chạy)",
+    )
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="chỉ chạy các báo cáo đã qua ngày chốt số liệu của kỳ (dùng cho lịch chạy cron)",
+    )
+    p.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="ngày dùng cho --due thay cho hôm nay (để thử)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="chạy lại cả những báo cáo không có gì thay đổi từ lần chạy thành công trước",
     )
     p.add_argument(
         "--notebook",
@@ -147,22 +183,61 @@ def summary_table(results: list[ReportResult]) -> str:
     return "\n".join([line(HEADERS), rule, *(line(r) for r in rows)])
 
 
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """Let SIGTERM (cron timeout, ``kill``) unwind like Ctrl-C, so temporary files go away."""
+def _not_due(params: ParametersFile, as_of: date) -> ReportResult:
+    from cchc_lib.periods import parse_period
+    from cchc_lib.run.results import NOT_DUE, ReportResult
 
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    end = parse_period(params.period, str(params.values.get("window_rule", "official"))).end
+    return ReportResult(
+        params.name,
+        params.period,
+        NOT_DUE,
+        0.0,
+        (),
+        f"chốt số liệu ngày {fmt_date(end)}, chạy được từ ngày {fmt_date(end + timedelta(days=1))}",
+    )
 
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+
+def _is_due(params: ParametersFile, as_of: date) -> bool:
+    """Due once the period's cut-off day has passed (the data of that day is complete)."""
+    from cchc_lib.periods import parse_period
+
+    rule = str(params.values.get("window_rule", "official"))
+    return as_of > parse_period(params.period, rule).end
+
+
+def _jobs_for(requested: int | None, count: int) -> int:
+    cores = os.cpu_count() or 1
+    if requested is None:
+        return max(1, min(cores, count))
+    if requested > cores:
+        print(
+            f"Cảnh báo: --jobs {requested} lớn hơn số lõi CPU của máy ({cores}); các báo cáo sẽ "
+            f"tranh nhau CPU và bộ nhớ nên không nhanh hơn. Nên dùng --jobs {cores} hoặc bỏ "
+            "tùy chọn này.",
+            file=sys.stderr,
+        )
+    return requested
+
+
+def _plan(args: argparse.Namespace, reports: list[ParametersFile]) -> tuple[dict, list]:
+    """Results known before running (not due, unchanged) and the reports to run, completed."""
+    from cchc_lib.run.results import check_unchanged
+
+    known: dict[int, ReportResult] = {}
+    pending: list[tuple[int, ParametersFile]] = []
+    as_of = args.as_of or date.today()
+    for i, params in enumerate(reports):
+        if args.due and not _is_due(params, as_of):
+            known[i] = _not_due(params, as_of)
+            continue
+        skipped = None if args.force else check_unchanged(params)
+        if skipped is not None:
+            known[i] = skipped
+        else:
+            pending.append((i, params))
+    done = complete_batch([p for _, p in pending])
+    return known, [(i, p) for (i, _), p in zip(pending, done, strict=True)]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -174,46 +249,75 @@ def cmd_run(args: argparse.Namespace) -> int:
             "Chưa chỉ định tệp tham số nào. Cách sửa: cchc run parameters/2022-Q1.yaml "
             "hoặc cchc run --all parameters/."
         )
+    if args.as_of and not args.due:
+        raise ParameterError("Tùy chọn --as-of chỉ dùng cùng --due. Cách sửa: thêm --due.")
     formats = None
     if args.formats is not None:
         formats, problems = parse_formats(args.formats, where="Tùy chọn --format")
         if problems:
             raise ParameterError(problems[0])
     reports = load_batch(paths, notebook=args.notebook, formats=formats)
+    known, pending = _plan(args, reports)
     verbose = bool(getattr(args, "verbose", False))
+    results: list[ReportResult] = []
+    if pending:
+        results = _run(args, [p for _, p in pending], verbose)
+    by_index = {**known, **{i: r for (i, _), r in zip(pending, results, strict=True)}}
+    ordered = [by_index[i] for i in sorted(by_index)]
+    return _report(ordered)
+
+
+def _run(args: argparse.Namespace, reports: list[ParametersFile], verbose: bool) -> list:
     # heavy imports (nbformat, papermill): only when running
+    from tqdm import tqdm
+
     from cchc_lib.run.engine import PapermillEngine, WarmKernelEngine
     from cchc_lib.run.runner import RunOptions, run_batch
 
     engine_factory = WarmKernelEngine if args.kernel == "warm" else PapermillEngine
-
-    options = RunOptions(jobs=args.jobs, wait=args.wait, verbose=verbose)
-
-    from tqdm import tqdm
-
+    options = RunOptions(
+        jobs=_jobs_for(args.jobs, len(reports)),
+        wait=args.wait,
+        verbose=verbose,
+        skip_unchanged=not args.force,
+    )
     bar = tqdm(
         total=len(reports),
         desc="Lập báo cáo",
         unit=" báo cáo",
-        file=sys.stderr,
-        disable=not sys.stderr.isatty(),
+        file=sys.__stderr__ or sys.stderr,  # the raw stream: the bar draws with \r
+        disable=not (sys.__stderr__ and sys.__stderr__.isatty()),
     )
 
     def on_result(result: ReportResult) -> None:
         bar.set_postfix_str(f"{result.name}: {STATUS_LABELS.get(result.status, result.status)}")
         bar.update(1)
 
-    with _terminate_as_interrupt():
-        try:
-            results = run_batch(
-                reports, options=options, engine_factory=engine_factory, on_result=on_result
-            )
-        finally:
-            bar.close()
+    try:
+        return run_batch(
+            reports, options=options, engine_factory=engine_factory, on_result=on_result
+        )
+    finally:
+        bar.close()
 
+
+def _report(results: list) -> int:
     print(summary_table(results))
     failed = [r for r in results if not r.ok]
-    print(f"Thành công {len(results) - len(failed)}/{len(results)} báo cáo.")
+    ran = [r for r in results if r.status in ("success", "failed")]
+    done = sum(r.status == "success" for r in ran)
+    counts = [f"Thành công {done}/{len(ran)} báo cáo" if ran else "Không có báo cáo nào phải chạy"]
+    skipped = sum(r.status == "skipped" for r in results)
+    if skipped:
+        counts.append(f"{skipped} không thay đổi (bỏ qua)")
+    later = [r for r in results if r.status == "not_due"]
+    if later:
+        counts.append(f"{len(later)} chưa đến hạn")
+    if failed:
+        counts.append(f"{len(failed)} lỗi")
+    print("; ".join(counts) + ".")
+    for result in later:
+        print(f"- {result.name}: chưa đến hạn ({result.message}).")
     for result in failed:
         print("\n" + result.message, file=sys.stderr)
     return 1 if failed else 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cchc_lib.errors import CchcError
+from cchc_lib.errors import CchcError, WriteError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,8 +43,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
         raise CchcError(f"Tham số --scale phải lớn hơn 0 (đang là {args.scale}).")
     plan = load_plan(args.plan)
     year = args.year or plan.meta.year
-    paths = generate_year(
-        plan, year, out, seed=args.seed, unit_scale=args.scale, by_unit=args.by_unit
-    )
+    try:
+        paths = generate_year(
+            plan, year, out, seed=args.seed, unit_scale=args.scale, by_unit=args.by_unit
+        )
+    except OSError as exc:
+        raise WriteError.of(exc, out, "số liệu mẫu vào thư mục") from None
     print(f"Đã sinh {len(paths)} tệp số liệu mẫu năm {year} vào {out} (seed {args.seed}).")
     return 0

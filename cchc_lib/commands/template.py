@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cchc_lib.errors import CchcError
+from cchc_lib.errors import CchcError, WriteError
 from cchc_lib.monthly.cells import parse_month
 
 
@@ -54,8 +54,10 @@ def cmd_template(args: argparse.Namespace) -> int:
         raise CchcError(f"Tệp {out} đã có. Chọn tên khác hoặc thêm --force để ghi đè.")
     if out.suffix.lower() != ".xlsx":
         raise CchcError(f"Tệp đích {out} phải có đuôi .xlsx.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_template(plan, args.month, out, previous=args.previous, unit=unit)
+    try:
+        write_template(plan, args.month, out, previous=args.previous, unit=unit)
+    except OSError as exc:
+        raise WriteError.of(exc, out) from None
     n = len(unit_tasks(plan, unit)) if unit else len(plan.tasks)
     who = f", đơn vị {unit}" if unit else ""
     print(f"Đã tạo biểu mẫu {out} ({n} nhiệm vụ, tháng {args.month}{who}).")

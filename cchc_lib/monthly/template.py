@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc_lib.atomic import atomic_write_bytes
 from cchc_lib.catalog import Catalog, plan_catalog
 from cchc_lib.errors import CchcError, DataValidationError
 from cchc_lib.fmt import fmt_date
@@ -50,7 +51,7 @@ from cchc_lib.monthly.layout import (  # noqa: F401 - re-exported: the template 
 )
 from cchc_lib.monthly.units import resolve_unit, unit_indicators, unit_names, unit_tasks
 from cchc_lib.periods import month_window, year_window
-from cchc_lib.xlsx import set_value
+from cchc_lib.xlsx import safe_text, set_value
 
 __all__ = [
     "SHEET_PROGRESS",
@@ -128,13 +129,15 @@ def build_template(
         ("template_version", TEMPLATE_VERSION),
         *((("unit", unit),) if unit else ()),
     ):
-        meta.append([key, value])
+        row = meta.max_row + 1 if meta["A1"].value is not None else 1
+        set_value(meta.cell(row=row, column=1), key)
+        set_value(meta.cell(row=row, column=2), value)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.properties.title = f"Số liệu CCHC {month_label(month).lower()}" + (
         f" – {unit}" if unit else ""
     )
-    wb.properties.subject = plan.meta.agency
+    wb.properties.subject = safe_text(plan.meta.agency)
     wb.properties.creator = "cchc"
     wb.properties.keywords = f"cchc;month={month};plan={plan_fingerprint(plan)}"
     if previous is not None:
@@ -472,10 +475,7 @@ def save_workbook(
                 entry.external_attr = info.external_attr
                 zout.writestr(entry, content)
         data = out.getvalue()
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    atomic_write_bytes(Path(path), data)  # a temporary file beside it, fsync'ed, renamed
 
 
 def default_timestamp(month: str) -> datetime:

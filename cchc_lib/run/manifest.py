@@ -1,7 +1,10 @@
 """The manifest of a report run: what went in, what came out, how long each step took.
 
-Written beside the report as ``<name>.manifest.json`` (or in ``failed/`` for a failed run).
-A :class:`Manifest` is filled in step by step by the runner and serialised once at the end.
+Written as part of the report's set, ``<name>.manifest.json`` (or in ``failed/`` for a
+failed run). A :class:`Manifest` is filled in step by step by the runner and serialised
+once at the end. It records every parameter's value and where it came from (the
+parameters file, the plan, a rule), every input with its sha256, and the ``fingerprint``
+that tells a later run whether anything changed (:mod:`cchc_lib.run.inputs`).
 """
 
 from __future__ import annotations
@@ -16,9 +19,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from cchc_lib.errors import clip
+from cchc_lib.run import inputs as _inputs
+from cchc_lib.run.inputs import relative, sha256_of
 from cchc_lib.run.params import ParametersFile
 
 __all__ = ["STEPS", "VERSIONED", "Manifest", "input_files", "sha256_of"]
+
+MAX_ERROR_CHARS = 20_000
+"""An error recorded in a manifest is cut to this length (its full text is in the log)."""
 
 STEPS = ("validate", "execute", "export_html", "export_pdf", "write")
 """Timed steps recorded in every manifest (seconds)."""
@@ -26,32 +35,11 @@ VERSIONED = ("cchc", "papermill", "nbconvert", "weasyprint", "pandas")
 """Packages whose versions every manifest records."""
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` when inside it, else as given."""
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def input_files(params: ParametersFile) -> list[dict[str, str]]:
-    """Every input file with its sha256: plan, data workbooks, parameters file, notebook."""
-    files: list[tuple[str, Path]] = []
-    if params.values.get("plan"):
-        files.append(("plan", Path(params.values["plan"])))
-    if params.values.get("data"):
-        data = Path(params.values["data"])
-        files += [("data", p) for p in sorted(data.glob("*.xlsx")) if not p.name.startswith("~$")]
-    files += [("parameters", params.source), ("notebook", params.notebook)]
-    return [{"role": r, "path": relative(p, params.root), "sha256": sha256_of(p)} for r, p in files]
+def input_files(
+    params: ParametersFile, known: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Every input file of the report with its sha256 (see :mod:`cchc_lib.run.inputs`)."""
+    return _inputs.input_files(params.values, params.root, params.source, params.notebook, known)
 
 
 def versions() -> dict[str, str | None]:
@@ -81,6 +69,8 @@ class Manifest:
     formats: list[str]
     engine: str
     log: str | None
+    parameter_sources: dict[str, str] = field(default_factory=dict)
+    fingerprint: str | None = None
     status: str | None = None
     finished_at: str | None = None
     inputs: list[dict[str, str]] = field(default_factory=list)
@@ -100,18 +90,24 @@ class Manifest:
             parameters_file=relative(params.source, params.root),
             notebook=relative(params.notebook, params.root),
             parameters=params.to_dict(),
+            parameter_sources=dict(params.sources),
             formats=list(params.formats),
             engine=engine,
             log=relative(log_path, params.root) if log_path else None,
         )
 
-    def record_outputs(self, files: Mapping[Path, bytes]) -> None:
+    def record_outputs(self, files: Mapping[Path, bytes] | Mapping[str, bytes]) -> None:
         self.outputs = [
-            {"path": p.name, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)}
+            {"path": Path(p).name, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)}
             for p, b in files.items()
         ]
 
     def finish(self, status: str) -> None:
+        if self.error:
+            self.error = {
+                k: clip(v, MAX_ERROR_CHARS) if isinstance(v, str) else v
+                for k, v in self.error.items()
+            }
         self.status = status
         self.finished_at = _now()
         self.timings = {step: round(seconds, 3) for step, seconds in self.timings.items()}

@@ -2,10 +2,18 @@
 
 A report notebook declares its parameters, with defaults, in a cell tagged
 ``parameters``; a YAML file gives the values of one run. Validation compares the
-file with that cell (through :func:`papermill.inspect_notebook`): unknown keys,
-values whose type differs from the default's, missing input files, bad
-``formats`` or ``report_date`` values. Every problem of a file is collected into
-one :class:`~cchc_lib.errors.ParameterError`, and every file of a batch into one.
+file with that cell: unknown keys, values whose type differs from the default's,
+missing input files, bad ``formats`` or ``report_date`` values. Every problem of a
+file is collected into one :class:`~cchc_lib.errors.ParameterError`, and every file
+of a batch into one.
+
+``report`` and ``plan`` are required; a missing ``data`` is ``data/<year of the report>``
+under the project root (or an error); the keys of
+:data:`~cchc_lib.report.parameters.DERIVED_KEYS` are derived from the plan and the period
+by :func:`complete` (never taken from the notebook's defaults). A parameters file is read
+only if it is a regular file of at most :data:`MAX_BYTES`; YAML aliases, nesting and the
+expanded size are limited before anything is built, a key written twice is an error, and
+messages never expand a value.
 
 Paths in a parameters file are relative to the project root (the folder holding
 ``pyproject.toml`` or ``parameters/``); :class:`ParametersFile` holds them absolute.
@@ -32,17 +40,22 @@ from typing import Any
 
 import yaml
 
-from cchc_lib.errors import ParameterError, PeriodError
+from cchc_lib.errors import CchcError, ParameterError, PeriodError, clip
 from cchc_lib.paths import find_project_root
 from cchc_lib.periods import RULES, parse_period
 from cchc_lib.report.formats import FORMATS
+from cchc_lib.report.parameters import DERIVED_KEYS, FROM_FILE, derive
+from cchc_lib.run.inputs import NotRegularFile, read_regular
 
 __all__ = [
     "ANY",
     "DATE_KEYS",
     "FORMATS",
     "PATH_KEYS",
+    "REQUIRED_KEYS",
     "ParametersFile",
+    "complete",
+    "complete_batch",
     "declared_parameters",
     "default_notebook",
     "load_batch",
@@ -53,7 +66,25 @@ __all__ = [
 
 PATH_KEYS: tuple[str, ...] = ("plan", "data")
 """Keys naming input paths: resolved against the project root and required to exist."""
-_PATH_KINDS = {"plan": "file", "data": "dir"}
+OPTIONAL_PATH_KEYS: tuple[str, ...] = ("docx_base", "dossiers", "previous_year_data")
+"""Input paths that may be left empty (derived by the report); checked when given."""
+_PATH_KINDS = {
+    "plan": "file",
+    "data": "dir",
+    "docx_base": "file",
+    "dossiers": "dir",
+    "previous_year_data": "dir",
+}
+REQUIRED_KEYS: tuple[str, ...] = ("report", "plan")
+"""Keys every parameters file must write: no default stands in for them."""
+MAX_BYTES = 256 * 1024
+"""A parameters file is a few hundred bytes; anything larger than this is refused unread."""
+MAX_DEPTH = 16
+MAX_ALIASES = 64
+MAX_NODES = 20_000
+"""YAML limits checked on the event stream, before any value is built: nesting depth,
+number of aliases, and the number of values after expanding every alias."""
+FROM_NOTEBOOK = "mặc định của sổ tay"
 OUTPUT_KEY = "output_dir"
 """Key naming the output folder: resolved against the project root, created on demand."""
 DATE_KEYS: tuple[str, ...] = ("report_date",)
@@ -88,6 +119,8 @@ class ParametersFile:
     values: Mapping[str, Any] = field(default_factory=dict)
     formats: tuple[str, ...] = FORMATS  # export formats, in the order of FORMATS
     validate_seconds: float = 0.0  # time spent reading and validating the file
+    sources: Mapping[str, str] = field(default_factory=dict)  # key -> where its value came from
+    derived: bool = False  # True once :func:`complete` filled in the derived keys
 
     @property
     def name(self) -> str:
@@ -127,6 +160,8 @@ class ParametersFile:
             dict(self.values),
             self.formats,
             self.validate_seconds,
+            dict(self.sources),
+            self.derived,
         )
 
 
@@ -137,9 +172,18 @@ def _rebuild(
     values: dict[str, Any],
     formats: tuple[str, ...],
     validate_seconds: float,
+    sources: dict[str, str],
+    derived: bool,
 ) -> ParametersFile:
     return ParametersFile(
-        source, root, notebook, MappingProxyType(values), formats, validate_seconds
+        source,
+        root,
+        notebook,
+        MappingProxyType(values),
+        formats,
+        validate_seconds,
+        MappingProxyType(sources),
+        derived,
     )
 
 
@@ -155,7 +199,27 @@ def _plain(value: Any) -> Any:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings (``report_date: 2022-03-14`` stays text)."""
+    """SafeLoader that keeps dates as strings (``report_date: 2022-03-14`` stays text) and
+    refuses a key written twice in one mapping."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise _DuplicateKey(key, seen[key], line)
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, first: int, again: int) -> None:
+        super().__init__(key)
+        self.key, self.first, self.again = key, first, again
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -178,18 +242,40 @@ def _show_path(path: Path) -> str:
 
 
 def _show(value: Any) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, default=str)
+    """A value for a message, cut short (a message never spells out a huge value)."""
+    if isinstance(value, str):
+        return json.dumps(clip(value, 120), ensure_ascii=False)
+    return clip(json.dumps(_plain(value), ensure_ascii=False, default=str), 120)
+
+
+def _parameters_source(path: Path, shown: str) -> str:
+    """The source of the notebook's cell tagged ``parameters``."""
+    try:
+        nb = json.loads(read_regular(path, 512 << 20))
+        cells = nb["cells"]
+        tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ParameterError(
+            f"Sổ tay {shown} không đọc được ({type(exc).__name__}: {clip(str(exc), 200)}). "
+            "Cách sửa: mở và lưu lại sổ tay bằng Jupyter."
+        ) from None
+    if not tagged:
+        raise ParameterError(
+            f'Sổ tay {shown} không có ô được gắn thẻ "parameters". Cách sửa: gắn thẻ '
+            '"parameters" cho ô khai báo tham số (View > Cell Toolbar > Tags trong Jupyter).'
+        )
+    source = tagged[0].get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def declared_parameters(notebook: str | os.PathLike[str]) -> dict[str, Any]:
     """Names and default values of a notebook's ``parameters`` cell.
 
-    A default that is not a Python literal maps to :data:`ANY` (accepts any value).
-    Raises :class:`ParameterError` if the notebook is missing or has no such cell.
+    The cell is read as Python (``name = value`` lines, as papermill reads them) without
+    starting Jupyter machinery, so validating costs milliseconds. A default that is not a
+    Python literal maps to :data:`ANY` (accepts any value). Raises :class:`ParameterError`
+    if the notebook is missing, unreadable or has no such cell.
     """
-    import nbformat
-    import papermill
-
     path = Path(notebook)
     shown = _show_path(path)
     if not path.is_file():
@@ -197,20 +283,25 @@ def declared_parameters(notebook: str | os.PathLike[str]) -> dict[str, Any]:
             f"Không tìm thấy sổ tay báo cáo {shown}. Cách sửa: kiểm tra đường dẫn, "
             "hoặc chỉ định sổ tay bằng tùy chọn --notebook."
         )
+    source = _parameters_source(path, shown)
     try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # nbformat raises several unrelated types
+        tree = ast.parse(source)
+    except SyntaxError as exc:
         raise ParameterError(
-            f"Sổ tay {shown} không đọc được ({type(exc).__name__}: {exc}). "
-            "Cách sửa: mở và lưu lại sổ tay bằng Jupyter."
-        ) from exc
-    if not any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells):
-        raise ParameterError(
-            f'Sổ tay {shown} không có ô được gắn thẻ "parameters". Cách sửa: gắn thẻ '
-            '"parameters" cho ô khai báo tham số (View > Cell Toolbar > Tags trong Jupyter).'
-        )
-    inspected = papermill.inspect_notebook(str(path))
-    return {name: _literal(info.get("default")) for name, info in inspected.items()}
+            f"Ô parameters của sổ tay {shown} không phải mã Python hợp lệ (dòng {exc.lineno}). "
+            'Cách sửa: mỗi dòng một phép gán, ví dụ report = "2022-Q1".'
+        ) from None
+    declared: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            declared[target.id] = _literal(ast.get_source_segment(source, value))
+    return declared
 
 
 def _literal(source: str | None) -> Any:
@@ -292,7 +383,8 @@ def _what(key: str) -> str:
 
 
 def _check_path(key: str, value: Any, root: Path, problems: list[str]) -> Any:
-    """Resolve a path value against ``root``; note a problem if it does not exist."""
+    """Resolve a path value against ``root``; note a problem if it is not there (or is a FIFO,
+    a device, … where a file or folder should be)."""
     if not isinstance(value, str):
         return value  # a type problem, reported elsewhere
     if not value.strip():
@@ -306,28 +398,99 @@ def _check_path(key: str, value: Any, root: Path, problems: list[str]) -> Any:
     kind = _PATH_KINDS.get(key, "any")
     exists = {"file": path.is_file, "dir": path.is_dir}.get(kind, path.exists)()
     if not exists:
+        found = "không tìm thấy"
+        if path.exists():
+            found = (
+                "đây không phải"
+                if kind == "dir" or not path.is_dir()
+                else "đây là thư mục, không phải"
+            )
         problems.append(
-            f'Khóa "{key}" có giá trị {_show(value)}: không tìm thấy {_what(key)} {path}. '
+            f'Khóa "{key}" có giá trị {_show(value)}: {found} {_what(key)} {path}. '
             f"Cách sửa: sửa đường dẫn (tính từ thư mục dự án {root})."
         )
     return str(path)
 
 
+def _refuse(shown: str, what: str, mark: Any = None) -> ParameterError:
+    where = f" (dòng {mark.line + 1})" if mark is not None else ""
+    return ParameterError(
+        f"Tệp tham số {shown} {what}{where}, nên không được đọc. Cách sửa: viết mỗi tham số "
+        'trên một dòng "khóa: giá trị" (danh sách trong dấu [ ]), không dùng bí danh YAML '
+        "(&tên, *tên) lồng nhau."
+    )
+
+
+def _check_shape(text: str, shown: str) -> None:
+    """Refuse deep nesting, many aliases or a huge expanded size, reading only YAML events
+    (no value is built, so an alias bomb costs nothing)."""
+    stack: list[list[Any]] = []  # per open collection: [anchor, values inside]
+    sizes: dict[str, int] = {}
+    aliases = total = 0
+
+    def add(n: int, mark: Any) -> None:
+        nonlocal total
+        if stack:
+            stack[-1][1] += n
+        total += n
+        if total > MAX_NODES:
+            raise _refuse(
+                shown,
+                f"có hơn {MAX_NODES:,} giá trị khi mở rộng bí danh YAML".replace(",", "."),
+                mark,
+            )
+
+    for event in yaml.parse(text, Loader=_Loader):
+        mark = event.start_mark
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _refuse(shown, f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", mark)
+            stack.append([event.anchor, 0])
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            anchor, size = stack.pop()
+            if anchor:
+                sizes[anchor] = size + 1
+            total -= size  # counted when added; the whole is re-added to the parent
+            add(size + 1, mark)
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor:
+                sizes[event.anchor] = 1
+            add(1, mark)
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise _refuse(shown, f"dùng quá nhiều bí danh YAML (hơn {MAX_ALIASES})", mark)
+            add(sizes.get(event.anchor or "", 1), mark)
+
+
+def _yaml_problem(exc: yaml.YAMLError, shown: str) -> ParameterError:
+    if isinstance(exc, _DuplicateKey):
+        return ParameterError(
+            f'Tệp tham số {shown}: khóa "{clip(str(exc.key), 60)}" được ghi hai lần (dòng '
+            f"{exc.first} và dòng {exc.again}); không rõ giá trị nào là đúng. Cách sửa: giữ "
+            "một dòng, xóa dòng kia."
+        )
+    where = ""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}"
+    detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return ParameterError(
+        f"Tệp tham số {shown} sai cú pháp YAML{where} ({clip(str(detail), 120)}). Cách sửa: mỗi "
+        'dòng một cặp "khóa: giá trị", thụt lề bằng dấu cách, chuỗi có dấu ":" hoặc "#" '
+        "đặt trong dấu ngoặc kép."
+    )
+
+
 def _read_yaml(text: str, shown: str, declared: Mapping[str, Any]) -> dict[str, Any]:
     """The file's mapping of keys to values; a syntax error or another shape is an error."""
     try:
+        _check_shape(text, shown)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        where = ""
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            where = f" ở dòng {mark.line + 1}, cột {mark.column + 1}"
-        detail = getattr(exc, "problem", None) or str(exc)
-        raise ParameterError(
-            f"Tệp tham số {shown} sai cú pháp YAML{where} ({detail}). Cách sửa: mỗi dòng "
-            'một cặp "khóa: giá trị", thụt lề bằng dấu cách, chuỗi có dấu ":" hoặc "#" '
-            "đặt trong dấu ngoặc kép."
-        ) from exc
+        raise _yaml_problem(exc, shown) from None
+    except RecursionError:  # pragma: no cover - the depth limit comes first
+        raise _refuse(shown, "lồng nhau quá sâu") from None
     if not isinstance(data, dict):
         found = "tệp rỗng" if data is None else f"{type(data).__name__} {_show(data)}"
         raise ParameterError(
@@ -336,6 +499,59 @@ def _read_yaml(text: str, shown: str, declared: Mapping[str, Any]) -> dict[str, 
             f"hợp lệ: {', '.join(sorted(declared))}."
         )
     return data
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            what = (
+                "bị cắt cụt: byte cuối cùng là một chữ có dấu bị cắt dở (tệp chưa ghi xong "
+                "hoặc bị hỏng khi chép)"
+            )
+        else:
+            what = f"không phải văn bản UTF-8 (byte thứ {exc.start + 1} không hợp lệ)"
+        raise ParameterError(
+            f"Tệp tham số {shown} {what}. Cách sửa: mở tệp bằng trình soạn thảo văn bản và lưu "
+            "lại với mã hóa UTF-8."
+        ) from None
+    if "\x00" in text:
+        raise ParameterError(
+            f"Tệp tham số {shown} không phải tệp văn bản (có byte 0). Cách sửa: chỉ định đúng "
+            "tệp .yaml của báo cáo."
+        )
+    return text
+
+
+def read_parameters_text(source: Path) -> str:
+    """The text of a parameters file: a regular UTF-8 file of at most :data:`MAX_BYTES`."""
+    shown = _show_path(source)
+    try:
+        raw = read_regular(source, MAX_BYTES)
+    except NotRegularFile as exc:
+        raise ParameterError(
+            f"Tệp tham số {shown} là {exc.strerror}, không phải tệp văn bản, nên không được đọc. "
+            "Cách sửa: chỉ định đúng tệp .yaml của báo cáo."
+        ) from None
+    except ValueError:
+        raise ParameterError(
+            f"Tệp tham số {shown} lớn hơn {MAX_BYTES // 1024} KB, không phải một tệp tham số "
+            "(chỉ vài chục dòng). Cách sửa: chỉ định đúng tệp .yaml của báo cáo."
+        ) from None
+    except FileNotFoundError:
+        raise ParameterError(
+            f"Không tìm thấy tệp tham số {shown}. Cách sửa: kiểm tra đường dẫn; "
+            "các tệp tham số nằm trong thư mục parameters/ của dự án."
+        ) from None
+    except OSError as exc:
+        from cchc_lib.errors import describe_os_error
+
+        reason, fix = describe_os_error(exc)
+        raise ParameterError(
+            f"Không đọc được tệp tham số {shown}: {reason}. Cách sửa: {fix}."
+        ) from None
+    return _decode(raw, shown)
 
 
 def _check_keys(
@@ -400,14 +616,93 @@ def _check_dates(values: Mapping[str, Any], problems: list[str]) -> None:
                 )
 
 
-def _resolve_paths(values: dict[str, Any], root: Path, problems: list[str]) -> None:
-    """Input paths made absolute (and checked); the output folder made absolute."""
+def _resolve_paths(
+    values: dict[str, Any], given: Iterable[str], root: Path, problems: list[str]
+) -> dict[str, str]:
+    """Input paths made absolute (and checked), ``data`` derived when not given, the output
+    folder made absolute; returns the source of each derived path."""
+    sources: dict[str, str] = {}
+    if "data" not in given and isinstance(values.get(PERIOD_KEY), str):
+        try:
+            year = parse_period(values[PERIOD_KEY]).year
+        except PeriodError:
+            year = None
+        if year is not None:
+            rule = f"data/{year}"
+            if (root / rule).is_dir():
+                values["data"] = rule
+                sources["data"] = f"quy tắc: {rule} trong thư mục dự án"
+            else:
+                problems.append(
+                    f'Thiếu khóa "data" (thư mục số liệu hằng tháng), và thư mục theo quy tắc '
+                    f"{rule} không có trong thư mục dự án {root}. Cách sửa: ghi "
+                    f'data: "đường/dẫn/tới/thư-mục-số-liệu", hoặc đặt các tệp YYYY-MM.xlsx vào {rule}.'
+                )
+                values["data"] = ""
     for key in PATH_KEYS:
-        if key in values:
+        if key in values and (key in given or key in sources):
+            values[key] = _check_path(key, values[key], root, problems)
+    for key in OPTIONAL_PATH_KEYS:
+        if isinstance(values.get(key), str) and values[key].strip():
             values[key] = _check_path(key, values[key], root, problems)
     if isinstance(values.get(OUTPUT_KEY), str):
         out = Path(values[OUTPUT_KEY] or "output")
         values[OUTPUT_KEY] = str((out if out.is_absolute() else root / out).resolve())
+    return sources
+
+
+def _check_required(
+    data: Mapping[str, Any], declared: Mapping[str, Any], problems: list[str]
+) -> None:
+    for key, what, example in (
+        (PERIOD_KEY, "mã kỳ báo cáo", 'report: "2022-Q1"'),
+        ("plan", "tệp kế hoạch CCHC", 'plan: "data/plan/ke-hoach-2022.docx"'),
+    ):
+        if key in declared and key not in data:
+            problems.append(
+                f'Thiếu khóa "{key}" ({what}): mỗi tệp tham số phải ghi rõ khóa này, cchc không '
+                f"dùng giá trị mặc định của sổ tay thay cho nó. Cách sửa: thêm dòng {example}."
+            )
+
+
+def _check_name(source: Path, values: Mapping[str, Any], problems: list[str]) -> None:
+    """A file named after a period must be that period's report (2022-H1.yaml is not Q1)."""
+    try:
+        named = parse_period(source.stem).code
+        wanted = parse_period(str(values.get(PERIOD_KEY))).code
+    except PeriodError:
+        return
+    if named != wanted:
+        problems.append(
+            f'Tên tệp là mã kỳ {source.stem} nhưng khóa "{PERIOD_KEY}" là {_show(values[PERIOD_KEY])}: '
+            f"báo cáo sẽ mang tên {source.stem} mà chứa số liệu kỳ {wanted}. Cách sửa: sửa khóa "
+            f'"{PERIOD_KEY}" hoặc đổi tên tệp thành {wanted}{source.suffix}.'
+        )
+
+
+def _initial_values(data: Mapping[str, Any], declared: Mapping[str, Any]) -> dict[str, Any]:
+    """The notebook's defaults overlaid with the file's values; derived keys the file leaves
+    out start empty (to be derived), never at the notebook's default."""
+    values: dict[str, Any] = {}
+    for key, default in declared.items():
+        if default is ANY:
+            continue
+        if key in DERIVED_KEYS and key not in data:
+            values[key] = [] if isinstance(default, list) else ""
+        elif key not in REQUIRED_KEYS or key in data:
+            values[key] = default
+    values.update({k: v for k, v in data.items() if k in declared})
+    return values
+
+
+def _sources(
+    values: Mapping[str, Any], given: Iterable[str], formats: Sequence[str] | None
+) -> dict[str, str]:
+    given = set(given)
+    out = {k: FROM_FILE if k in given else FROM_NOTEBOOK for k in values}
+    if formats is not None and "formats" in out:
+        out["formats"] = "tùy chọn --format"
+    return out
 
 
 def parse_parameters(
@@ -422,17 +717,20 @@ def parse_parameters(
     """Validate the YAML ``text`` of a parameters file against ``declared`` (name -> default).
 
     ``formats`` (already validated, e.g. from ``--format``) replaces the file's ``formats``.
-    Raises one :class:`ParameterError` listing every problem found.
+    Raises one :class:`ParameterError` listing every problem found. The derived keys are
+    left for :func:`complete` (it reads the plan).
     """
     shown = _show_path(source)
     data = _read_yaml(text, shown, declared)
     problems: list[str] = []
+    _check_required(data, declared, problems)
     _check_keys(data, declared, notebook, problems)
-    values: dict[str, Any] = {k: v for k, v in declared.items() if v is not ANY}
-    values.update({k: v for k, v in data.items() if k in declared})
-    _resolve_paths(values, root, problems)
+    values = _initial_values(data, declared)
+    given = [k for k in data if k in declared]
+    derived = _resolve_paths(values, given, root, problems)
     _check_period(values, declared, notebook, problems)
     _check_dates(values, problems)
+    _check_name(source, values, problems)
     export = tuple(formats) if formats is not None else FORMATS
     if formats is None and isinstance(values.get("formats"), list):
         export, found = parse_formats(values["formats"], where='Khóa "formats"')
@@ -442,7 +740,7 @@ def parse_parameters(
     if problems:
         count = f"{len(problems)} lỗi" if len(problems) > 1 else "lỗi"
         raise ParameterError(
-            f"Tệp tham số {shown} có {count}:\n" + "\n".join(f"- {p}" for p in problems)
+            f"Tệp tham số {shown} có {count}:\n" + "\n".join(f"- {p}" for p in problems), problems
         )
     return ParametersFile(
         source=source,
@@ -450,6 +748,7 @@ def parse_parameters(
         notebook=notebook,
         values=MappingProxyType(values),
         formats=export,
+        sources=MappingProxyType({**_sources(values, given, formats), **derived}),
     )
 
 
@@ -466,27 +765,30 @@ def load_parameters(
     defaulting to ``notebooks/report.ipynb`` under the file's project root).
     """
     tick = time.perf_counter()
-    source = Path(path).resolve()
+    source = Path(os.path.abspath(path))  # a link keeps its own name
     root = find_project_root(source)
     nb_path = Path(notebook).resolve() if notebook else default_notebook(root)
-    if not source.is_file():
-        raise ParameterError(
-            f"Không tìm thấy tệp tham số {_show_path(source)}. Cách sửa: kiểm tra đường dẫn; "
-            "các tệp tham số nằm trong thư mục parameters/ của dự án."
-        )
+    text = read_parameters_text(source)
     if declared is None:
         declared = declared_parameters(nb_path)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParameterError(
-            f"Tệp tham số {_show_path(source)} không phải văn bản UTF-8 (byte {exc.start}). "
-            "Cách sửa: lưu lại tệp với mã hóa UTF-8."
-        ) from exc
     params = parse_parameters(
         text, declared, source=source, root=root, notebook=nb_path, formats=formats
     )
     return replace(params, validate_seconds=time.perf_counter() - tick)
+
+
+def _same_outputs(reports: Sequence[ParametersFile]) -> list[str]:
+    """Two files of a batch that would write the same report files: one message per clash."""
+    by_output: dict[Path, list[ParametersFile]] = {}
+    for r in reports:
+        by_output.setdefault(r.output_dir / str(r.year) / r.name, []).append(r)
+    return [
+        f"Các tệp tham số {', '.join(_show_path(r.source) for r in clash)} cùng ghi báo cáo "
+        f"{_show_path(out)} (.ipynb, .html, …): báo cáo chạy sau sẽ đè lên báo cáo chạy trước. "
+        'Cách sửa: đổi tên một tệp, hoặc ghi khóa "output_dir" khác nhau.'
+        for out, clash in by_output.items()
+        if len(clash) > 1
+    ]
 
 
 def load_batch(
@@ -495,12 +797,17 @@ def load_batch(
     notebook: str | os.PathLike[str] | None = None,
     formats: Sequence[str] | None = None,
 ) -> list[ParametersFile]:
-    """Validate every parameters file; raise one :class:`ParameterError` listing all problems."""
+    """Validate every parameters file; raise one :class:`ParameterError` listing all problems
+    (including two files that would write the same report)."""
     reports: list[ParametersFile] = []
     messages: list[str] = []
     cache: dict[Path, Mapping[str, Any]] = {}
+    seen: set[Path] = set()
     for path in paths:
-        source = Path(path).resolve()
+        source = Path(os.path.abspath(path))
+        if source in seen:
+            continue  # the same file twice (a file and its folder given with --all)
+        seen.add(source)
         nb_path = (
             Path(notebook).resolve() if notebook else default_notebook(find_project_root(source))
         )
@@ -513,6 +820,74 @@ def load_batch(
         except ParameterError as exc:
             if str(exc) not in messages:
                 messages.append(str(exc))
+    messages += _same_outputs(reports)
     if messages:
         raise ParameterError("\n\n".join(messages))
     return reports
+
+
+# ---------------------------------------------------------------- derived keys
+
+
+def _load_plan(path: str, cache: dict[str, Any]) -> Any:
+    if path not in cache:
+        from cchc_lib.plan import load_plan
+
+        try:
+            cache[path] = load_plan(path)
+        except CchcError as exc:
+            cache[path] = exc
+        except (OSError, ValueError, MemoryError, RecursionError) as exc:
+            cache[path] = exc
+    return cache[path]
+
+
+def complete(params: ParametersFile, plans: dict[str, Any] | None = None) -> ParametersFile:
+    """``params`` with every derived key filled in from the plan and the period (see
+    :func:`cchc_lib.report.parameters.derive`), each value's source recorded.
+
+    ``plans`` caches plans read by path (a batch reads each plan once). Raises
+    :class:`ParameterError` naming the parameters file and every key that cannot be derived.
+    """
+    if params.derived:
+        return params
+    shown = _show_path(params.source)
+    plan = _load_plan(str(params.values["plan"]), {} if plans is None else plans)
+    if isinstance(plan, BaseException):
+        detail = str(plan) if isinstance(plan, CchcError) else f"{type(plan).__name__}: {plan}"
+        raise ParameterError(
+            f"Tệp tham số {shown}: không đọc được kế hoạch để lấy các thông tin còn thiếu "
+            f"(người ký, cơ quan, nơi nhận). {clip(detail, 2000)}"
+        )
+    period = parse_period(params.period, str(params.values.get(RULE_KEY, "official")))
+    wanted = {k: params.values[k] for k in DERIVED_KEYS if k in params.values}
+    try:
+        done, sources = derive(wanted, plan, period)
+    except ParameterError as exc:
+        problems = exc.problems
+        count = f"{len(problems)} lỗi" if len(problems) > 1 else "lỗi"
+        raise ParameterError(
+            f"Tệp tham số {shown} có {count}:\n" + "\n".join(f"- {p}" for p in problems), problems
+        ) from None
+    values = dict(params.values)
+    values.update({k: v for k, v in done.items() if k in params.values})
+    merged = {**params.sources, **{k: v for k, v in sources.items() if k in values}}
+    return replace(
+        params, values=MappingProxyType(values), sources=MappingProxyType(merged), derived=True
+    )
+
+
+def complete_batch(reports: Sequence[ParametersFile]) -> list[ParametersFile]:
+    """:func:`complete` for every report; one :class:`ParameterError` listing all problems."""
+    plans: dict[str, Any] = {}
+    done: list[ParametersFile] = []
+    messages: list[str] = []
+    for r in reports:
+        try:
+            done.append(complete(r, plans))
+        except ParameterError as exc:
+            if str(exc) not in messages:
+                messages.append(str(exc))
+    if messages:
+        raise ParameterError("\n\n".join(messages))
+    return done

@@ -1,14 +1,17 @@
 """Run report notebooks: execute with parameters, export, write atomically, record a manifest.
 
 One report = one validated parameters file (:class:`~cchc_lib.run.params.ParametersFile`).
-:func:`run_report` takes a per-report lock, executes the notebook through an
-:class:`Engine` (its own kernel), renders HTML/PDF with :mod:`cchc_lib.report.render` and
-writes ``<output_dir>/<year>/<name>.ipynb|.html|.pdf|.manifest.json``: every file
-goes to a temporary name in the same folder, is fsync'ed and renamed into place,
-so a failed or interrupted run never leaves a half-written file nor touches the
-last good report. A failed run keeps its executed notebook (and manifest) in
-``<output_dir>/<year>/failed/``. Each run writes ``<output_dir>/logs/<time>-<name>.log``.
-:func:`run_batch` runs many reports, in a process pool when ``jobs > 1``.
+:func:`run_report` takes a per-report lock, skips a report whose inputs did not change
+since its last successful run (:mod:`cchc_lib.run.inputs`), executes the notebook through
+an :class:`Engine` (its own kernel), renders it with :mod:`cchc_lib.report.render` and
+publishes ``<output_dir>/<year>/<name>.ipynb|.html|.pdf|…|.manifest.json`` as one set
+(:mod:`cchc_lib.run.outputs`): readers see the old set or the new one, a failed or
+interrupted run never touches the last good report. A failed run keeps its executed
+notebook (and manifest) in ``<output_dir>/<year>/failed/``. Each run writes
+``<output_dir>/logs/<time>-<name>.log``. A full disk or another OS error fails that report
+with a Vietnamese message and the batch goes on. :func:`run_batch` runs many reports, in a
+process pool when ``jobs > 1`` (:mod:`cchc_lib.run.workers`: no worker or kernel outlives
+the parent, and none publishes after it was told to stop).
 
 The engine is the one replaceable piece: anything with ``name``,
 ``execute(nb, parameters, *, cwd, log) -> NotebookNode`` and ``close()``.
@@ -21,85 +24,101 @@ The engine is the one replaceable piece: anything with ``name``,
 from __future__ import annotations
 
 import io
-import multiprocessing
-import multiprocessing.util
+import os
 import re
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
 import nbformat
 from filelock import FileLock, Timeout
 
 from cchc_lib.atomic import write_all
-from cchc_lib.errors import is_input_error
+from cchc_lib.errors import ParameterError, clip, describe_os_error, is_input_error
 from cchc_lib.run.engine import CellExecutionFailed, Engine, KernelStartError, PapermillEngine
-from cchc_lib.run.logs import log_line, open_log
+from cchc_lib.run.inputs import fingerprint
+from cchc_lib.run.logs import SafeLog, log_line, open_log
 from cchc_lib.run.manifest import STEPS, Manifest, input_files
-from cchc_lib.run.params import ParametersFile
+from cchc_lib.run.outputs import clean_leftovers, publish
+from cchc_lib.run.params import ParametersFile, complete
+from cchc_lib.run.results import (
+    FAILED,
+    NOT_DUE,
+    SKIPPED,
+    SUCCESS,
+    ReportResult,
+    RunOptions,
+    check_unchanged,
+)
 
-__all__ = ["STEPS", "ReportResult", "RunOptions", "run_batch", "run_report"]
+__all__ = [
+    "FAILED",
+    "NOT_DUE",
+    "SKIPPED",
+    "STEPS",
+    "SUCCESS",
+    "ReportResult",
+    "RunOptions",
+    "check_unchanged",
+    "run_batch",
+    "run_report",
+]
 
-SUCCESS, FAILED = "success", "failed"
+MAX_MESSAGE_LINES = 250
+"""A failure message printed and logged holds at most this many lines."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SPACES = re.compile(r"\s+")
-
-
-# ---------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run reports: parallel workers, lock behaviour, error detail."""
-
-    jobs: int = 1
-    wait: bool = True  # wait for another run of the same report; False: fail at once
-    verbose: bool = False  # add the traceback to error messages
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    """Outcome of one report run (picklable: crosses process boundaries)."""
-
-    name: str
-    period: str
-    status: str  # "success" | "failed"
-    seconds: float
-    files: tuple[Path, ...] = ()
-    message: str = ""  # one Vietnamese paragraph when failed (plus traceback if verbose)
-    log: Path | None = None
-    manifest: Path | None = None
-    timings: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == SUCCESS
 
 
 # ---------------------------------------------------------------- helpers
 
 
 def _shown(path: Path | None) -> str:
-    """A path for messages: relative to the current folder when inside it."""
+    """A path for messages: relative to the current folder when inside it (links are not
+    followed: a report's files are named as readers see them)."""
     if path is None:
         return "(không có)"
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(Path.cwd()))))
     except ValueError:
         return str(path)
 
 
 def _one_line(text: str, limit: int = 400) -> str:
-    text = _SPACES.sub(" ", _ANSI.sub("", str(text))).strip().rstrip(".")
+    text = _SPACES.sub(" ", _ANSI.sub("", str(text)[: limit * 4])).strip().rstrip(".")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bounded(text: str, lines: int = MAX_MESSAGE_LINES) -> str:
+    """At most ``lines`` lines (a message listing problems is already bounded per file)."""
+    parts = text.splitlines()
+    if len(parts) <= lines:
+        return clip(text, 200_000)
+    rest = len(parts) - lines
+    return clip(
+        "\n".join(parts[:lines]), 200_000
+    ) + f"\n… và {rest:,} dòng khác (xem nhật ký).".replace(",", ".")
+
+
+def _os_message(params: ParametersFile, exc: OSError, log_path: Path | None) -> str:
+    reason, fix = describe_os_error(exc)
+    where = ""
+    if exc.filename:
+        path = Path(str(exc.filename))
+        if path.parent.parent.name.endswith(".sets"):  # a file of a new set: its public name
+            path = path.parent.parent.parent / path.name
+        where = f" ({_shown(path)})"
+    return (
+        f"Báo cáo {params.name} ({_label(params)}) không ghi được tệp{where}: {reason}. Báo cáo "
+        f"hiện có (nếu có) được giữ nguyên; nhật ký ở {_shown(log_path)}. Cách sửa: {fix}."
+    )
 
 
 def _label(params: ParametersFile) -> str:
@@ -149,73 +168,110 @@ def _warm_renderer(formats: Sequence[str]) -> threading.Thread:
     return thread
 
 
+def _result(
+    params: ParametersFile, status: str, t0: float, message: str = "", log: Path | None = None
+) -> ReportResult:
+    return ReportResult(
+        params.name, params.period, status, time.perf_counter() - t0, (), message, log
+    )
+
+
 def run_report(
     params: ParametersFile,
     *,
     engine: Engine | None = None,
     options: RunOptions | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ReportResult:
     """Run one validated report; never raises for a report failure (see ``status``).
 
-    Takes the lock ``<output_dir>/<year>/.<name>.lock`` (waits unless
-    ``options.wait`` is False), logs to ``<output_dir>/logs/``.
+    Takes the lock ``<output_dir>/<year>/.<name>.lock`` (waits unless ``options.wait`` is
+    False); with ``options.skip_unchanged`` a report whose inputs did not change since its
+    last successful set is skipped (checked under the lock). Logs to
+    ``<output_dir>/logs/``. ``stop`` is asked just before the new set is published.
+    Only an interruption (``KeyboardInterrupt``) propagates.
     """
     options = options or RunOptions()
-    engine = engine or PapermillEngine()
-    started = datetime.now().astimezone()
     t0 = time.perf_counter()
+    if not params.derived:
+        try:
+            params = complete(params)
+        except ParameterError as exc:
+            return _result(params, FAILED, t0, str(exc))
+    year_dir = params.output_dir / str(params.year)
+    try:
+        year_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(year_dir / f".{params.name}.lock"))
+        lock.acquire(timeout=-1 if options.wait else 0)
+    except Timeout:
+        message = (
+            f"Báo cáo {params.name} ({_label(params)}) đang được một lệnh cchc run khác chạy "
+            f"(khóa {_shown(year_dir / f'.{params.name}.lock')}), nên lần chạy này bị bỏ qua; "
+            "báo cáo hiện có được giữ nguyên. Cách sửa: đợi lệnh kia chạy xong, hoặc chạy lại "
+            "không có --no-wait để chờ."
+        )
+        return _result(params, FAILED, t0, message)
+    except OSError as exc:
+        return _result(params, FAILED, t0, _os_message(params, exc, None))
+    try:
+        if options.skip_unchanged:
+            skipped = check_unchanged(params)
+            if skipped is not None:
+                return skipped
+        return _logged_run(params, engine or PapermillEngine(), options, t0, stop)
+    finally:
+        lock.release()
+
+
+def _logged_run(
+    params: ParametersFile,
+    engine: Engine,
+    options: RunOptions,
+    t0: float,
+    stop: Callable[[], bool] | None,
+) -> ReportResult:
+    """The run itself, with its log; every failure (a bug, a full disk) is one result."""
+    started = datetime.now().astimezone()
+    log_path: Path | None
+    log: SafeLog | io.StringIO
     try:
         log_path, log = open_log(params.output_dir / "logs", params.name, started)
     except OSError:  # no log is no reason to skip the report; the error shows elsewhere
         log_path, log = None, io.StringIO()
-    year_dir = params.output_dir / str(params.year)
     try:
         log_line(log, f"Báo cáo {params.name}, kỳ {params.period}, tệp tham số {params.source}")
         log_line(
             log, f"sổ tay {params.notebook}, bộ chạy {engine.name}, định dạng {params.formats}"
         )
-        year_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(year_dir / f".{params.name}.lock"))
-        try:
-            lock.acquire(timeout=-1 if options.wait else 0)
-        except Timeout:
-            message = (
-                f"Báo cáo {params.name} ({_label(params)}) đang được một lệnh cchc run khác chạy "
-                f"(khóa {_shown(Path(lock.lock_file))}), nên lần chạy này bị bỏ qua; báo cáo "
-                "hiện có được giữ nguyên. Cách sửa: đợi lệnh kia chạy xong, hoặc chạy lại "
-                "không có --no-wait để chờ."
-            )
-            log_line(log, message)
-            return ReportResult(
-                params.name, params.period, FAILED, time.perf_counter() - t0, (), message, log_path
-            )
-        try:
-            waited = time.perf_counter() - t0
-            log_line(log, f"đã nhận khóa {_shown(Path(lock.lock_file))}")
-            if waited > 0.5:
-                log_line(log, f"đã chờ khóa {waited:.1f} giây")
-            manifest = Manifest.start(params, engine.name, started, log_path)
-            return _Run(params, engine, options, t0, log_path, log, manifest).run()
-        finally:
-            lock.release()
-    except Exception as exc:  # a bug or an OS error: still one clean result
+        log_line(
+            log, f"đã nhận khóa {_shown(params.output_dir / str(params.year))}/.{params.name}.lock"
+        )
+        waited = time.perf_counter() - t0
+        if waited > 0.5:
+            log_line(log, f"đã chờ khóa {waited:.1f} giây")
+        clean_leftovers(params.output_dir / str(params.year), params.name)
+        manifest = Manifest.start(params, engine.name, started, log_path)
+        return _Run(params, engine, options, t0, log_path, log, manifest, stop).run()
+    except OSError as exc:
+        message = _os_message(params, exc, log_path)
+        log_line(log, message + "\n" + traceback.format_exc())
+        return _result(params, FAILED, t0, message, log_path)
+    except Exception as exc:  # a bug: still one clean result
         message = (
             f"Báo cáo {params.name} ({_label(params)}) không chạy được do lỗi ngoài sổ tay: "
-            f"{type(exc).__name__}: {_one_line(str(exc))}. Báo cáo hiện có (nếu có) được giữ nguyên; "
-            f"chi tiết trong nhật ký {_shown(log_path)}."
+            f"{type(exc).__name__}: {_one_line(str(exc))}. Báo cáo hiện có (nếu có) được giữ "
+            f"nguyên; chi tiết trong nhật ký {_shown(log_path)}."
         )
         log_line(log, message + "\n" + traceback.format_exc())
         if options.verbose:
             message += "\n" + traceback.format_exc()
-        return ReportResult(
-            params.name, params.period, FAILED, time.perf_counter() - t0, (), message, log_path
-        )
+        return _result(params, FAILED, t0, message, log_path)
     finally:
         log.close()
 
 
 class _Run:
-    """One locked run of a report: execute, export, write, each step recorded in the manifest."""
+    """One locked run of a report: execute, export, publish, each step recorded in the manifest."""
 
     def __init__(
         self,
@@ -224,11 +280,13 @@ class _Run:
         options: RunOptions,
         t0: float,
         log_path: Path | None,
-        log: TextIO,
+        log: Any,
         manifest: Manifest,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
         self.params, self.engine, self.options = params, engine, options
         self.t0, self.log_path, self.log, self.manifest = t0, log_path, log, manifest
+        self.stop = stop
         self.year_dir = params.output_dir / str(params.year)
         self.failed_dir = self.year_dir / "failed"
         self.label = _label(params)
@@ -241,26 +299,64 @@ class _Run:
             f"{_shown(self.failed_nb)}, nhật ký ở {_shown(self.log_path)}."
         )
 
-    def finish(self, status: str, files: dict[Path, bytes], message: str = "") -> ReportResult:
-        """Write the manifest (and, for a failure, the files kept for debugging)."""
-        self.manifest.record_outputs(files)
-        self.manifest.finish(status)
+    def _timings(self) -> None:
         for step, seconds in self.manifest.timings.items():
             log_line(self.log, f"bước {step}: {seconds:.3f} giây")
-        folder = self.year_dir if status == SUCCESS else self.failed_dir
-        manifest_path = folder / f"{self.params.name}.manifest.json"
-        pending = {} if status == SUCCESS else dict(files)  # success: written already
-        write_all({**pending, manifest_path: self.manifest.to_bytes()})
-        log_line(self.log, f"kết thúc: {status}; tệp: {', '.join(str(p) for p in files)}")
+
+    def succeed(self, files: dict[str, bytes]) -> ReportResult:
+        """Publish the new set (the manifest, naming every file with its hash, in it)."""
+        tick = time.perf_counter()
+        manifest_name = f"{self.params.name}.manifest.json"
+        self.manifest.record_outputs(files)
+        self.manifest.timings["write"] = time.perf_counter() - tick
+        self.manifest.finish(SUCCESS)
+        paths = publish(
+            self.year_dir,
+            self.params.name,
+            {**files, manifest_name: self.manifest.to_bytes()},
+            stop=self.stop,
+        )
+        for stale in (self.failed_nb, self.failed_dir / manifest_name):
+            with suppress(OSError):
+                stale.unlink()
+        self._timings()
+        log_line(self.log, f"kết thúc: {SUCCESS}; tệp: {', '.join(str(p) for p in paths)}")
+        return ReportResult(
+            self.params.name,
+            self.params.period,
+            SUCCESS,
+            time.perf_counter() - self.t0,
+            tuple(paths),
+            "",
+            self.log_path,
+            self.year_dir / manifest_name,
+            dict(self.manifest.timings),
+        )
+
+    def finish(self, status: str, files: dict[Path, bytes], message: str = "") -> ReportResult:
+        """A failure: keep the executed notebook and a manifest in ``failed/`` when possible."""
+        self.manifest.record_outputs(files)
+        self.manifest.finish(status)
+        self._timings()
+        manifest_path = self.failed_dir / f"{self.params.name}.manifest.json"
+        written: tuple[Path, ...] = ()
+        try:
+            write_all({**files, manifest_path: self.manifest.to_bytes()})
+            written = (*files, manifest_path)
+        except OSError as exc:
+            reason, _ = describe_os_error(exc)
+            message += f" (Không lưu được sổ tay lỗi vào {_shown(self.failed_dir)}: {reason}.)"
+        message = _bounded(message)
+        log_line(self.log, f"kết thúc: {status}; tệp: {', '.join(str(p) for p in written)}")
         return ReportResult(
             self.params.name,
             self.params.period,
             status,
             time.perf_counter() - self.t0,
-            (*files, manifest_path),
+            written,
             message,
             self.log_path,
-            manifest_path,
+            manifest_path if written else None,
             dict(self.manifest.timings),
         )
 
@@ -282,7 +378,7 @@ class _Run:
             # naming file, sheet, row, column, value and fix), not a clipped line
             message = (
                 f"{self.what} không lập được vì dữ liệu đầu vào có lỗi. {self.kept()}\n"
-                f"{_ANSI.sub('', exc.evalue).strip()}"
+                f"{_bounded(_ANSI.sub('', exc.evalue).strip())}"
             )
         else:
             message = (
@@ -325,6 +421,7 @@ class _Run:
         timings = self.manifest.timings
         tick = time.perf_counter()
         self.manifest.inputs = input_files(self.params)
+        self.manifest.fingerprint = fingerprint(self.manifest.inputs, self.params.formats)
         timings["validate"] = self.params.validate_seconds + time.perf_counter() - tick
         tick = time.perf_counter()
         nb = nbformat.read(self.params.notebook, as_version=4)
@@ -359,40 +456,12 @@ class _Run:
             self.manifest.timings.update(steps)
             return self.export_failed(exc, next(reversed(steps), "export_html"), nb_bytes)
         self.manifest.timings.update(steps)
-        tick = time.perf_counter()
-        files = {self.year_dir / f"{self.params.name}.ipynb": nb_bytes}
-        files.update({self.year_dir / f"{self.params.name}.{f}": b for f, b in outputs.items()})
-        write_all(files)
-        for stale in (self.failed_nb, self.failed_dir / f"{self.params.name}.manifest.json"):
-            with suppress(FileNotFoundError):
-                stale.unlink()
-        self.manifest.timings["write"] = time.perf_counter() - tick
-        return self.finish(SUCCESS, files)
+        files = {f"{self.params.name}.ipynb": nb_bytes}
+        files.update({f"{self.params.name}.{f}": b for f, b in outputs.items()})
+        return self.succeed(files)
 
 
 # ---------------------------------------------------------------- batch
-
-_WORKER_ENGINE: Engine | None = None
-
-
-def _init_worker(engine_factory: Callable[[], Engine]) -> None:
-    global _WORKER_ENGINE
-    _WORKER_ENGINE = engine_factory()
-    # pool workers skip atexit; multiprocessing's finalizers do run when a worker ends
-    multiprocessing.util.Finalize(None, _WORKER_ENGINE.close, exitpriority=10)
-
-
-def _work(params: ParametersFile, options: RunOptions) -> ReportResult:
-    return run_report(params, engine=_WORKER_ENGINE, options=options)
-
-
-def _crashed(params: ParametersFile, exc: BaseException) -> ReportResult:
-    message = (
-        f"Báo cáo {params.name} ({_label(params)}) không chạy được: tiến trình chạy báo cáo bị "
-        f"dừng đột ngột ({type(exc).__name__}: {_one_line(str(exc))}). Báo cáo hiện có (nếu có) được "
-        "giữ nguyên. Cách sửa: chạy lại báo cáo này riêng, với --jobs 1."
-    )
-    return ReportResult(params.name, params.period, FAILED, 0.0, (), message)
 
 
 def run_batch(
@@ -405,41 +474,25 @@ def run_batch(
     """Run every report; results in the order of ``reports``.
 
     With ``options.jobs > 1`` reports run in a pool of worker processes, each with
-    one engine from ``engine_factory`` (a picklable callable). ``on_result`` is
-    called in this process as each report finishes (e.g. to advance a progress bar).
+    one engine from ``engine_factory`` (a picklable callable); see
+    :mod:`cchc_lib.run.workers`. ``on_result`` is called in this process as each report
+    finishes (e.g. to advance a progress bar). An interruption (Ctrl-C, SIGTERM turned
+    into ``KeyboardInterrupt``) stops every worker and kernel, publishes nothing more and
+    propagates.
     """
     options = options or RunOptions()
-    results: list[ReportResult | None] = [None] * len(reports)
     jobs = max(1, min(options.jobs, len(reports)))
-    if jobs == 1:
+    if jobs == 1 or len(reports) <= 1:
+        results: list[ReportResult] = []
         engine = engine_factory()
         try:
-            for i, params in enumerate(reports):
-                results[i] = run_report(params, engine=engine, options=options)
+            for params in reports:
+                results.append(run_report(params, engine=engine, options=options))
                 if on_result:
-                    on_result(results[i])  # type: ignore[arg-type]
+                    on_result(results[-1])
         finally:
             engine.close()
-        return [r for r in results if r is not None]
+        return results
+    from cchc_lib.run.workers import run_parallel
 
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(engine_factory,),
-    )
-    try:
-        futures = {pool.submit(_work, p, options): i for i, p in enumerate(reports)}
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                results[i] = future.result()
-            except Exception as exc:  # a worker died (BrokenProcessPool) or could not start
-                results[i] = _crashed(reports[i], exc)
-            if on_result:
-                on_result(results[i])  # type: ignore[arg-type]
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return [r for r in results if r is not None]
+    return run_parallel(reports, replace(options, jobs=jobs), engine_factory, on_result)
