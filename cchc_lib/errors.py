@@ -120,7 +120,8 @@ class DossierFormatError(CchcError):
     def __init__(self, path: str, message: str) -> None:
         self.path = path
         self.detail = message
-        super().__init__(f"Tệp hồ sơ {path}: {message}")
+        end = "" if message.endswith((".", "!", "?")) else "."
+        super().__init__(f"Tệp hồ sơ {path}: {message}{end}")
 
 
 class LinkError(CchcError):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,7 +36,15 @@ from cchc_lib.dossiers.columns import (
 )
 from cchc_lib.errors import DossierFormatError
 
-__all__ = ["EXTENSIONS", "RawExport", "export_files", "read_export", "read_rows"]
+__all__ = [
+    "EXPORTS_FOLDER",
+    "EXTENSIONS",
+    "RawExport",
+    "export_files",
+    "find_exports",
+    "read_export",
+    "read_rows",
+]
 
 EXTENSIONS = (".csv", ".xlsx", ".xlsm", ".xls")
 _HEAD_BYTES = 1 << 16
@@ -349,3 +358,31 @@ def export_files(path_or_folder: str | Path | Sequence[str | Path]) -> list[Path
         else:
             files.append(item)
     return files
+
+
+EXPORTS_FOLDER = "ho-so"
+"""Where a year's exports live inside its data folder: ``data/<year>/ho-so/``."""
+
+
+def _exports_in(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(("~$", "."))
+    ]
+
+
+def find_exports(folder: str | Path) -> Path | None:
+    """The exports of a data folder: ``folder/ho-so`` when it holds export files, else
+    ``folder`` itself when it holds exports and no monthly workbooks (``YYYY-MM.xlsx``);
+    None when there are none (the report then uses the monthly figures only).
+    """
+    root = Path(folder)
+    if _exports_in(root / EXPORTS_FOLDER):
+        return root / EXPORTS_FOLDER
+    files = _exports_in(root)
+    if files and not any(re.match(r"^\d{4}-\d{2}", p.name) for p in files):
+        return root
+    return None
