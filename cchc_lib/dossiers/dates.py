@@ -77,9 +77,7 @@ def date_format(text: pl.Series) -> str | None:
 
 def fast_date(text: pl.Expr, fmt: str | None) -> pl.Expr:
     """``text`` read in the one form ``fmt`` (null where it does not fit)."""
-    if fmt is None:
-        return pl.lit(None, dtype=pl.Date)
-    return text.str.to_datetime(fmt, strict=False).dt.date()
+    return text.str.to_datetime(fmt or _FORMATS[0], strict=False).dt.date()
 
 
 def finish_dates(text: pl.Series, fast: pl.Series) -> pl.Series:

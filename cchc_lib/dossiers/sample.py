@@ -32,7 +32,15 @@ from cchc_lib.errors import CchcError
 from cchc_lib.periods import month_window
 from cchc_lib.text import fold
 
-__all__ = ["CODES", "Mismatch", "export_name", "fit_targets", "generate_export", "month_targets"]
+__all__ = [
+    "CODES",
+    "Mismatch",
+    "export_name",
+    "export_rows",
+    "fit_targets",
+    "generate_export",
+    "month_targets",
+]
 
 CODES = (
     "hs_tiep_nhan",
@@ -408,6 +416,40 @@ def _left_out(y: _Year, rows: list[list[object]], procs: list[dict], prefix: str
         row[0] = i
 
 
+def export_rows(
+    agency: str,
+    targets: dict[str, dict[str, int]],
+    *,
+    plan_path: str | os.PathLike[str] | None = None,
+    seed: int = 2022,
+) -> tuple[list[list[object]], list[Mismatch]]:
+    """The export as rows (the title lines, the header, one row per dossier) for the monthly
+    figures ``targets`` (:func:`month_targets` of January to December of one year)."""
+    year = int(next(iter(targets))[:4])
+    labels = [f"{year}-{m:02d}" for m in range(1, 13)]
+    if list(targets) != labels:
+        missing = ", ".join(m for m in labels if m not in targets)
+        raise CchcError(
+            f"Cần số liệu đủ 12 tháng năm {year} để sinh danh sách hồ sơ; thiếu: {missing}."
+        )
+    start, fit, mismatches = fit_targets(targets)
+    y = _Year(year, random.Random(seed))
+    _simulate(y, targets, start, fit)
+    procs = _procedures(plan_path)
+    prefix = _initials(agency)
+    rows = _rows(y, procs, prefix)
+    _left_out(y, rows, procs, prefix)
+    lo, hi = y.win[0][0], y.win[13][1]
+    head: list[list[object]] = [
+        ["DANH SÁCH HỒ SƠ THỦ TỤC HÀNH CHÍNH"],
+        [f"Đơn vị: {agency}"],
+        [f"Từ ngày {lo:%d/%m/%Y} đến ngày {hi:%d/%m/%Y} (dữ liệu mẫu, không phải hồ sơ thật)"],
+        [],
+        list(HEADER),
+    ]
+    return [*head, *rows], mismatches
+
+
 def generate_export(
     plan,
     months,
@@ -419,24 +461,14 @@ def generate_export(
     """Write ``out_dir/ho-so-<year>.xlsx`` consistent with ``months`` (the year's
     ``MonthData``, January to December); the months it could not match are returned."""
     targets = month_targets(months)
+    rows, mismatches = export_rows(plan.meta.agency, targets, plan_path=plan_path, seed=seed)
     year = int(next(iter(targets))[:4])
-    labels = [f"{year}-{m:02d}" for m in range(1, 13)]
-    if list(targets) != labels:
-        missing = ", ".join(m for m in labels if m not in targets)
-        raise CchcError(f"Cần số liệu đủ 12 tháng năm {year} để sinh danh sách hồ sơ; thiếu: {missing}.")
-    start, fit, mismatches = fit_targets(targets)
-    y = _Year(year, random.Random(seed))
-    _simulate(y, targets, start, fit)
-    procs = _procedures(plan_path)
-    prefix = _initials(plan.meta.agency)
-    rows = _rows(y, procs, prefix)
-    _left_out(y, rows, procs, prefix)
     path = Path(out_dir) / export_name(year)
-    _write(path, rows, plan.meta.agency, y)
+    _write(path, rows, date(year, 12, 31))
     return path, mismatches
 
 
-def _write(path: Path, rows: list[list[object]], agency: str, y: _Year) -> None:
+def _write(path: Path, rows: list[list[object]], day: date) -> None:
     from openpyxl import Workbook
 
     from cchc_lib.monthly.template import save_workbook
@@ -445,22 +477,15 @@ def _write(path: Path, rows: list[list[object]], agency: str, y: _Year) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách hồ sơ"
-    lo, hi = y.win[0][0], y.win[13][1]
-    head = [
-        ["DANH SÁCH HỒ SƠ THỦ TỤC HÀNH CHÍNH"],
-        [f"Đơn vị: {agency}"],
-        [f"Từ ngày {lo:%d/%m/%Y} đến ngày {hi:%d/%m/%Y} (dữ liệu mẫu, không phải hồ sơ thật)"],
-        [],
-        list(HEADER),
-    ]
-    for r, values in enumerate([*head, *rows], start=1):
+    for r, values in enumerate(rows, start=1):
         for c, v in enumerate(values, start=1):
             if v is not None:
                 cell = ws.cell(row=r, column=c)
                 set_value(cell, v)
                 if isinstance(v, datetime):
                     cell.number_format = "dd/mm/yyyy hh:mm"
-    for col, width in zip("ABCDEFGHIJKLMNO", (6, 20, 50, 10, 26, 30, 30, 34, 13, 18, 17, 17, 17, 17, 18), strict=True):
+    widths = (6, 20, 50, 10, 26, 30, 30, 34, 13, 18, 17, 17, 17, 17, 18)
+    for col, width in zip("ABCDEFGHIJKLMNO", widths, strict=True):
         ws.column_dimensions[col].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_workbook(wb, path, timestamp=datetime.combine(hi, time(17, 0)))
+    save_workbook(wb, path, timestamp=datetime.combine(day, time(17, 0)))
