@@ -92,26 +92,35 @@ def _typed(raw: RawExport, index: int) -> pl.DataFrame:
             f"không đọc được dữ liệu ({str(exc).splitlines()[0][:200]}). Cách sửa: xuất lại danh "
             "sách từ hệ thống dạng Excel hoặc CSV UTF-8",
         ) from None
-    key = frame.drop_in_place("ma_ho_so")
+    key = _blank_to_null(frame.drop_in_place("ma_ho_so"))
     if key.str.contains(r"^\s|\s$").any():
-        key = key.str.strip_chars().replace("", None)
+        key = _blank_to_null(key.str.strip_chars())
     out: dict[str, pl.Series] = {
         "_file": pl.repeat(index, frame.height, dtype=pl.Int32, eager=True),
         "_row": frame.drop_in_place("_row"),
         "key": key.alias("key"),
     }
+    for _, col in _DATES:
+        frame.replace_column(frame.get_column_index(col), _blank_to_null(frame[col]))
     formats = {col: date_format(frame[col]) for _, col in _DATES}
     fast = frame.select(fast_date(pl.col(col), formats[col]).alias(col) for _, col in _DATES)
     for short, col in _DATES:
         text = frame.drop_in_place(col)
         out[short] = finish_dates(text, fast.drop_in_place(col)).alias(short)
         bad = out[short].is_null() & text.is_not_null()
+        if bad.any():  # a cell of spaces is blank, not a bad date
+            where = bad.arg_true()
+            spaces = text.gather(where).str.contains(r"^\s*$")
+            bad = bad.scatter(where.filter(spaces), False)
         out[f"{short}_raw"] = pl.select(pl.when(bad).then(text).alias(f"{short}_raw")).to_series()
-    out["kenh_raw"] = frame.drop_in_place("kenh").cast(pl.Categorical).alias("kenh_raw")
-    out["status_raw"] = frame.drop_in_place("trang_thai").cast(pl.Categorical).alias("status_raw")
-    for g in _GROUPS:
-        out[g] = frame.drop_in_place(g).cast(pl.Categorical)
+    for col, name in (("kenh", "kenh_raw"), ("trang_thai", "status_raw"), *((g, g) for g in _GROUPS)):
+        out[name] = _blank_to_null(frame.drop_in_place(col)).cast(pl.Categorical).alias(name)
     return pl.DataFrame(out)
+
+
+def _blank_to_null(text: pl.Series) -> pl.Series:
+    """Empty cells as null (a CSV may quote them: ``""``)."""
+    return pl.select(pl.when(text.str.len_bytes() > 0).then(text).alias(text.name)).to_series()
 
 
 def _mapped(frame: pl.DataFrame, column: str, lookup, dtype) -> pl.Expr:
