@@ -105,7 +105,9 @@ def columns(n: int, seed: int = 1) -> dict[str, list]:
 def write_csv(cols: dict[str, list], path: Path) -> None:
     import polars as pl
 
-    frame = pl.DataFrame({k: pl.Series(k, v, dtype=pl.String, strict=False) for k, v in cols.items()})
+    frame = pl.DataFrame(
+        {k: pl.Series(k, v, dtype=pl.String, strict=False) for k, v in cols.items()}
+    )
     path.write_bytes(b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8"))
 
 
@@ -155,7 +157,13 @@ def _python_counts(rows, d1: date, d2: date) -> dict:
             c["tu_ky_truoc"] += 1
         if d1 <= r <= d2:
             c["moi_tiep_nhan"] += 1
-            c["truc_tuyen" if channel == online else "buu_chinh" if channel == post else "truc_tiep"] += 1
+            c[
+                "truc_tuyen"
+                if channel == online
+                else "buu_chinh"
+                if channel == post
+                else "truc_tiep"
+            ] += 1
         if r <= d2 and k is not None and d1 <= k <= d2:
             c["da_giai_quyet"] += 1
             c["dung_han" if h is None or k == h else "truoc_han" if k < h else "qua_han"] += 1
@@ -173,10 +181,22 @@ def _obvious_frame(df) -> dict:
     df = df[keep]
 
     def days(col):
-        s = pd.to_datetime(df[col], format="%d/%m/%Y %H:%M:%S", errors="coerce") if df[col].dtype == object or str(df[col].dtype).startswith("str") else df[col]
+        s = (
+            pd.to_datetime(df[col], format="%d/%m/%Y %H:%M:%S", errors="coerce")
+            if df[col].dtype == object or str(df[col].dtype).startswith("str")
+            else df[col]
+        )
         return [None if pd.isna(v) else v.date() for v in s]
 
-    rows = list(zip(days("Ngày tiếp nhận"), days("Ngày hẹn trả"), days("Ngày có kết quả"), df["Hình thức nộp"], strict=True))
+    rows = list(
+        zip(
+            days("Ngày tiếp nhận"),
+            days("Ngày hẹn trả"),
+            days("Ngày có kết quả"),
+            df["Hình thức nộp"],
+            strict=True,
+        )
+    )
     return {p.code: _python_counts(rows, p.start, p.end) for p in _periods()}
 
 
@@ -315,10 +335,14 @@ def child(name: str, path: str) -> None:
 
 def measure(name: str, path: Path, timeout: float) -> dict | None:
     cmd = [sys.executable, __file__, "--child", name, str(path)]
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    }
     t0 = time.perf_counter()
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+        out = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
     except subprocess.TimeoutExpired:
         return {"seconds": None, "timeout": timeout, "peak_mb": None, "result": None}
     if out.returncode:
@@ -377,7 +401,13 @@ def main() -> int:
         runs: dict[str, dict | None] = {}
         for name in ("cchc", "obvious_csv", "pandas_pyarrow", "duckdb"):
             runs[f"csv:{name}"] = measure(name, csv_path, args.timeout)
-        for name in ("cchc", "obvious_xlsx", "calamine_floor", "calamine_python", "openpyxl_sample"):
+        for name in (
+            "cchc",
+            "obvious_xlsx",
+            "calamine_floor",
+            "calamine_python",
+            "openpyxl_sample",
+        ):
             runs[f"xlsx:{name}"] = measure(name, xlsx_path, args.timeout)
     done = {k: v for k, v in runs.items() if v and v["result"] and k.split(":")[1] in
             ("cchc", "obvious_csv", "pandas_pyarrow", "duckdb", "obvious_xlsx")}  # fmt: skip
@@ -405,8 +435,13 @@ def main() -> int:
     print(table(["route", "seconds", "peak MB", "process s"], body))
     ours = runs["csv:cchc"]
     ok = bool(ours and ours["seconds"] <= GOAL_SECONDS and ours["peak_mb"] <= GOAL_MB)
-    print(f"Goal (CSV, 1,000,000 rows): < {GOAL_SECONDS:.0f} s and < {GOAL_MB} MB: {'met' if ok else 'not met'}.")
-    summary = {k: {kk: vv for kk, vv in v.items() if kk != "result"} if v else None for k, v in runs.items()}
+    print(
+        f"Goal (CSV, 1,000,000 rows): < {GOAL_SECONDS:.0f} s and < {GOAL_MB} MB: {'met' if ok else 'not met'}."
+    )
+    summary = {
+        k: {kk: vv for kk, vv in v.items() if kk != "result"} if v else None
+        for k, v in runs.items()
+    }
     emit("dossiers", args.quick, info, rows=n, routes=summary, goal_met=ok)
     return 0
 

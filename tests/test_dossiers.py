@@ -68,7 +68,12 @@ def test_calendar_rule_and_one_month():
     cal = dossier_statistics(records, "2022-Q1", rule="calendar").totals
     assert (cal.tu_ky_truoc, cal.moi_tiep_nhan) == (2, 7)  # 1/1-31/3: AFTER is received in it
     jan = dossier_statistics(records, "2022-01").totals  # 15/12/2021 - 14/1/2022
-    assert (jan.tu_ky_truoc, jan.moi_tiep_nhan, jan.da_giai_quyet, jan.dang_giai_quyet) == (2, 2, 2, 2)
+    assert (jan.tu_ky_truoc, jan.moi_tiep_nhan, jan.da_giai_quyet, jan.dang_giai_quyet) == (
+        2,
+        2,
+        2,
+        2,
+    )
 
 
 def test_groups_and_json_contract():
@@ -122,7 +127,9 @@ def test_csv_semicolon_bom_and_xlsx_read_alike(tmp_path):
     want = records_of(QUARTER)[0]
     for got in (a, b, c):
         assert got.rows_read == 12
-        assert dossier_statistics(got, "2022-Q1") .totals == dossier_statistics(want, "2022-Q1").totals
+        assert (
+            dossier_statistics(got, "2022-Q1").totals == dossier_statistics(want, "2022-Q1").totals
+        )
     # row numbers as the file shows them: 3 title rows, the header on row 4
     assert c.frame.filter(c.frame["key"] == "EARLY")["_row"].to_list() == [8]
     assert a.frame.filter(a.frame["key"] == "EARLY")["_row"].to_list() == [8]
@@ -130,7 +137,14 @@ def test_csv_semicolon_bom_and_xlsx_read_alike(tmp_path):
 
 def test_header_aliases_of_other_vendors(tmp_path):
     table = [
-        ["MaHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "KenhThucHien", "TrangThaiHoSo"],
+        [
+            "MaHoSo",
+            "NgayTiepNhan",
+            "NgayHenTra",
+            "NgayKetThucXuLy",
+            "KenhThucHien",
+            "TrangThaiHoSo",
+        ],
         ["A1", "20220105083000", "20220110170000", "20220108101500", "2", "10"],
         ["A2", "2022-01-06T08:00:00+07:00", "2022-01-12", "", "1", "4"],
         ["A3", "06.01.2022", "44574", "", "3", "2"],
@@ -144,7 +158,9 @@ def test_header_aliases_of_other_vendors(tmp_path):
 
 def test_xlsx_date_cells_and_text_dates(tmp_path):
     table = rows(
-        dossier("X1", datetime(2022, 1, 3, 9, 30), datetime(2022, 1, 10, 17), datetime(2022, 1, 7, 8)),
+        dossier(
+            "X1", datetime(2022, 1, 3, 9, 30), datetime(2022, 1, 10, 17), datetime(2022, 1, 7, 8)
+        ),
         dossier("X2", "04/01/2022 08:30", "10/01/2022", "10/01/2022 16:00"),
     )
     records, problems = load_dossiers(write_xlsx(tmp_path / "x.xlsx", table))
@@ -158,7 +174,9 @@ def test_no_header_names_found_and_needed(tmp_path):
     with pytest.raises(DossierFormatError) as e:
         load_dossiers(write_xlsx(tmp_path / "x.xlsx", table))
     msg = str(e.value)
-    assert "x.xlsx" in msg and "“Ngày”" in msg and "Ngày tiếp nhận" in msg and "Hình thức nộp" in msg
+    assert (
+        "x.xlsx" in msg and "“Ngày”" in msg and "Ngày tiếp nhận" in msg and "Hình thức nộp" in msg
+    )
 
 
 def test_missing_required_column(tmp_path):

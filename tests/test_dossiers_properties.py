@@ -17,7 +17,18 @@ from cchc_lib.periods import parse_period
 BASE = date(2021, 10, 1)
 CHANNELS = ("Trực tuyến", "Trực tiếp", "Bưu chính công ích", "1", "2", "3")
 STATUSES = ("Đang xử lý", "Đã trả kết quả", "Đã xử lý xong", "Không được tiếp nhận", "7", "8")
-PERIODS = ("2022-01", "2022-03", "2022-07", "2022-12", "2022-Q1", "2022-Q2", "2022-Q3", "2022-H1", "2022-H2", "2022-Y")
+PERIODS = (
+    "2022-01",
+    "2022-03",
+    "2022-07",
+    "2022-12",
+    "2022-Q1",
+    "2022-Q2",
+    "2022-Q3",
+    "2022-H1",
+    "2022-H2",
+    "2022-Y",
+)
 
 
 @st.composite

@@ -51,12 +51,16 @@ def test_bundled_export_equals_the_workbooks_month_by_month(bundled_targets, bun
         for code in CODES:
             if (month, code) in off:
                 assert code in CODES[6:]  # only a stock can be off, never a flow
-                assert got[code] == next(m.export for m in mismatches if (m.month, m.code) == (month, code))
+                assert got[code] == next(
+                    m.export for m in mismatches if (m.month, m.code) == (month, code)
+                )
             else:
                 assert got[code] == want[code], (month, code)
 
 
-def test_bundled_export_equals_the_workbooks_for_the_official_periods(bundled_targets, bundled_records):
+def test_bundled_export_equals_the_workbooks_for_the_official_periods(
+    bundled_targets, bundled_records
+):
     _, _, mismatches = fit_targets(bundled_targets)
     off = {(m.month, m.code) for m in mismatches}
     for code in OFFICIAL:
@@ -82,7 +86,9 @@ def test_bundled_export_is_realistic(bundled_records):
 
 
 @pytest.mark.slow
-def test_bundled_export_is_what_the_generator_makes_of_the_workbooks(tmp_path, seed_plan, seed_path):
+def test_bundled_export_is_what_the_generator_makes_of_the_workbooks(
+    tmp_path, seed_plan, seed_path
+):
     """If this fails after the workbooks changed, regenerate the export (README)."""
     from cchc_lib.monthly import load_months
 
@@ -105,7 +111,11 @@ def consistent_years(draw):
         late = draw(st.integers(0, resolved))
         late = max(late, max(0, qua - (pending + received - resolved)))
         pending = pending + received - resolved
-        qua = draw(st.integers(max(0, qua - late), pending)) if pending >= max(0, qua - late) else pending
+        qua = (
+            draw(st.integers(max(0, qua - late), pending))
+            if pending >= max(0, qua - late)
+            else pending
+        )
         early = draw(st.integers(0, resolved - late))
         online = draw(st.integers(0, received))
         post = draw(st.integers(0, received - online))

@@ -149,7 +149,6 @@ class Header:
     found: tuple[str, ...]
     names: dict[str, str]  # field -> its header text in the file
 
-
     @property
     def missing(self) -> tuple[str, ...]:
         return tuple(k for k in REQUIRED if k not in self.columns)
@@ -203,6 +202,4 @@ def best_guess_texts(rows: Sequence[Sequence[object]]) -> tuple[str, ...]:
 
 def needed_text() -> str:
     """The required columns with their accepted names, for messages."""
-    return "; ".join(
-        f'{FIELDS[k][0]} (hoặc: {", ".join(FIELDS[k][1][1:4])})' for k in REQUIRED
-    )
+    return "; ".join(f"{FIELDS[k][0]} (hoặc: {', '.join(FIELDS[k][1][1:4])})" for k in REQUIRED)

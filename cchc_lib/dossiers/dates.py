@@ -112,7 +112,11 @@ def parse_date(text: pl.Expr) -> pl.Expr:
     s = text.str.strip_chars()
     iso: pl.Expr = pl.lit(None, dtype=pl.String)
     for pattern, replacement in reversed(_PATTERNS):
-        iso = pl.when(s.str.contains(pattern)).then(s.str.replace(pattern, replacement)).otherwise(iso)
+        iso = (
+            pl.when(s.str.contains(pattern))
+            .then(s.str.replace(pattern, replacement))
+            .otherwise(iso)
+        )
     parsed = iso.str.to_date("%Y-%m-%d", strict=False)
     days = pl.when(s.str.contains(_SERIAL)).then(s.cast(pl.Float64, strict=False).floor())
     serial = pl.lit(_EPOCH) + pl.duration(days=days.cast(pl.Int64))

@@ -137,9 +137,7 @@ def form06_table(stats: DossierStats) -> Form06Table:
     if t.ty_le_truc_tuyen is not None:
         notes.append(f"Tỷ lệ hồ sơ tiếp nhận trực tuyến: {fmt_pct(t.ty_le_truc_tuyen)}.")
     p = stats.period
-    period = (
-        f"Kỳ báo cáo: {p.label} (từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)})"
-    )
+    period = f"Kỳ báo cáo: {p.label} (từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)})"
     return Form06Table(
         FORM_NAME,
         FORM_BASIS,
@@ -209,7 +207,9 @@ def form06_workbook(stats: DossierStats, *, agency: str = "", recipient: str = "
                 value = counts[c - 3]
             elif c == 1 and text:
                 value = int(text)
-            align = Alignment(horizontal="left" if c == 2 else "center", vertical="center", wrap_text=True)
+            align = Alignment(
+                horizontal="left" if c == 2 else "center", vertical="center", wrap_text=True
+            )
             put(first + i, c, value, font=font, align=align, border=box)
     for r, note in enumerate(table.notes, start=first + len(body) + 1):
         put(r, 1, note, font=Font(name="Times New Roman", italic=True, size=12))
@@ -260,4 +260,4 @@ def write_form06(stats: DossierStats, path: str | os.PathLike[str], **kwargs: st
     """Write :func:`form06_workbook` to ``path`` atomically."""
     from cchc_lib.atomic import atomic_write_bytes
 
-    return atomic_write_bytes(path, form06_workbook(stats, **kwargs))
+    return atomic_write_bytes(Path(path), form06_workbook(stats, **kwargs))

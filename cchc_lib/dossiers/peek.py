@@ -50,13 +50,13 @@ def _sheets(z: zipfile.ZipFile) -> list[tuple[str, str]]:
         if el.tag.endswith("Relationship"):
             target = el.get("Target", "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-            rels[el.get("Id")] = posixpath.normpath(part)
+            rels[el.get("Id") or ""] = posixpath.normpath(part)
     out = []
     for _, el in iterparse(z.open("xl/workbook.xml")):
         if el.tag == f"{_NS}sheet" and el.get("state", "visible") == "visible":
-            part = rels.get(el.get(_REL))
-            if part and part in z.namelist() and "worksheets/" in part:
-                out.append((el.get("name", ""), part))
+            found = rels.get(el.get(_REL) or "")
+            if found and found in z.namelist() and "worksheets/" in found:
+                out.append((el.get("name", ""), found))
     return out
 
 
@@ -134,13 +134,14 @@ def peek_xlsx(path: str | Path) -> list[Peek] | None:
                 cells, first = _first_rows(z, part)
                 if first < 0:
                     continue
-                wanted = {v[1] for v in cells.values() if isinstance(v, tuple)}
-                strings = _shared(z, wanted)  # type: ignore[arg-type]
+                wanted: set[int] = {int(v[1]) for v in cells.values() if isinstance(v, tuple)}
+                strings = _shared(z, wanted)
                 height = max(r for r, _ in cells) + 1
                 width = max(c for _, c in cells) + 1
                 rows: list[list[str | None]] = [[None] * width for _ in range(height)]
                 for (r, c), v in cells.items():
-                    rows[r][c] = strings.get(v[1]) if isinstance(v, tuple) else v  # type: ignore[assignment, index, arg-type]
+                    text = strings.get(int(v[1])) if isinstance(v, tuple) else v
+                    rows[r][c] = text if isinstance(text, str) else None
                 result.append(Peek(name, rows, first))
             return result
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, SyntaxError):

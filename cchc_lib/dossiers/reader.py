@@ -269,15 +269,15 @@ def _excel_by_library(path: Path) -> RawExport:
 
     try:
         with calamine.CalamineWorkbook.from_path(str(path)) as book:
-            tried: list[list[list[object]]] = []
+            tried: list[list[object]] = []
             for meta in book.sheets_metadata:
                 if meta.visible != calamine.SheetVisibleEnum.Visible:
                     continue
                 sheet = book.get_sheet_by_name(meta.name)
                 if sheet.start is None:
                     continue
-                rows = sheet.to_python(skip_empty_area=False, nrows=sheet.start[0] + HEADER_SCAN)
-                rows = rows[sheet.start[0] :]
+                top = sheet.to_python(skip_empty_area=False, nrows=sheet.start[0] + HEADER_SCAN)
+                rows: list[list[object]] = [list(r) for r in top[sheet.start[0] :]]
                 if find_header(rows) is None:
                     tried.extend(rows)
                     continue

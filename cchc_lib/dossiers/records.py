@@ -113,7 +113,11 @@ def _typed(raw: RawExport, index: int) -> pl.DataFrame:
             spaces = text.gather(where).str.contains(r"^\s*$")
             bad = bad.scatter(where.filter(spaces), False)
         out[f"{short}_raw"] = pl.select(pl.when(bad).then(text).alias(f"{short}_raw")).to_series()
-    for col, name in (("kenh", "kenh_raw"), ("trang_thai", "status_raw"), *((g, g) for g in _GROUPS)):
+    for col, name in (
+        ("kenh", "kenh_raw"),
+        ("trang_thai", "status_raw"),
+        *((g, g) for g in _GROUPS),
+    ):
         out[name] = _blank_to_null(frame.drop_in_place(col)).cast(pl.Categorical).alias(name)
     return pl.DataFrame(out)
 
@@ -240,16 +244,20 @@ def _row_problems(frame: pl.DataFrame, p: _Problems) -> None:
         pick(pl.col("han_truoc_ngay_tiep_nhan")),
         "ngay_hen_tra",
         None,
-        lambda r: f"ngày hẹn trả {_fmt(r['h'])} trước ngày tiếp nhận {_fmt(r['r'])}; "
-        "hồ sơ không được tính",
+        lambda r: (
+            f"ngày hẹn trả {_fmt(r['h'])} trước ngày tiếp nhận {_fmt(r['r'])}; "
+            "hồ sơ không được tính"
+        ),
         "kiểm tra lại hai ngày trên hệ thống và xuất lại danh sách",
     )
     p.add(
         pick(pl.col("ket_qua_truoc_ngay_tiep_nhan")),
         "ngay_co_ket_qua",
         None,
-        lambda r: f"ngày có kết quả {_fmt(r['k'])} trước ngày tiếp nhận {_fmt(r['r'])}; "
-        "hồ sơ không được tính",
+        lambda r: (
+            f"ngày có kết quả {_fmt(r['k'])} trước ngày tiếp nhận {_fmt(r['r'])}; "
+            "hồ sơ không được tính"
+        ),
         "kiểm tra lại hai ngày trên hệ thống và xuất lại danh sách",
     )
     own = "hoặc khai báo mã này trong tệp <kế hoạch>.dossiers.yaml đặt cạnh kế hoạch"
@@ -312,9 +320,7 @@ def _typed_all(raws: Sequence[RawExport], codes: Codes) -> tuple[pl.DataFrame, p
     return frame, with_status
 
 
-def build_records(
-    raws: Sequence[RawExport], codes: Codes
-) -> tuple[DossierSet, list[Problem]]:
+def build_records(raws: Sequence[RawExport], codes: Codes) -> tuple[DossierSet, list[Problem]]:
     """Check the rows of ``raws`` (pure but for reading a CSV lazily): the records that
     count, and every problem found."""
     sources = tuple(raw.source for raw in raws)

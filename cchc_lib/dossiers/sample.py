@@ -124,7 +124,10 @@ def fit_targets(targets: dict[str, dict[str, int]]) -> tuple[int, dict, list[Mis
         acc += targets[m]["hs_tiep_nhan"] - resolved[m]
         cum[m] = acc
     floor = max(0, -min(cum.values(), default=0))
-    wanted = [targets[m]["hs_dang_giai_quyet"] + targets[m]["hs_qua_han_chua_giai_quyet"] - cum[m] for m in months]
+    wanted = [
+        targets[m]["hs_dang_giai_quyet"] + targets[m]["hs_qua_han_chua_giai_quyet"] - cum[m]
+        for m in months
+    ]
     feasible = [w for w in wanted if w >= floor]
     start = _mode(feasible) if feasible else floor
     plan: dict[str, dict[str, int]] = {}
@@ -201,16 +204,16 @@ class _Year:
 def _month(y: _Year, m: int, t: dict, fit: dict, state: dict, prev_qua: int) -> None:
     """Receive, resolve and leave pending the dossiers of month ``m``."""
     rng = y.rng
-    O, T = state["O"], state["T"]
+    overdue, within = state["O"], state["T"]
     new = [y.new(m, k) for k in y.channels(t)]
     x = max(0, prev_qua - fit["qua"])
-    for d in O[:x]:
+    for d in overdue[:x]:
         d.res, d.cat = m, "late"
-    O = O[x:]
+    overdue = overdue[x:]
     need = fit["resolved"] - x
-    take = min(len(T), need)
-    done = T[:take] + new[: need - take]
-    T, fresh = T[take:], new[need - take :]
+    take = min(len(within), need)
+    done = within[:take] + new[: need - take]
+    within, fresh = within[take:], new[need - take :]
     cats = (
         ["late"] * (t["hs_tre_han"] - x)
         + ["early"] * t["hs_truoc_han"]
@@ -221,22 +224,27 @@ def _month(y: _Year, m: int, t: dict, fit: dict, state: dict, prev_qua: int) -> 
         d.res, d.cat = m, c
         if c == "late" and d.month == m:
             d.constrained = True
-    pending = T + fresh
-    y_new = fit["qua"] - len(O)
+    pending = within + fresh
+    y_new = fit["qua"] - len(overdue)
     for d in pending[:y_new]:
         d.overdue_from = m
         if d.month == m:
             d.constrained = True
-    O = O + pending[:y_new]
+    overdue = overdue + pending[:y_new]
     for d in pending[y_new:]:
         d.trong_end = m
-    state["O"], state["T"] = O, pending[y_new:]
+    state["O"], state["T"] = overdue, pending[y_new:]
 
 
 def _simulate(y: _Year, targets: dict, start: int, fit: dict) -> None:
     months = list(targets)
     first = targets[months[0]]
-    carry = [y.new(0, k) for k in y.channels({**first, "hs_tiep_nhan": start, "hs_truc_tuyen": round(start * 0.6), "hs_bcci": 0})]
+    carry = [
+        y.new(0, k)
+        for k in y.channels(
+            {**first, "hs_tiep_nhan": start, "hs_truc_tuyen": round(start * 0.6), "hs_bcci": 0}
+        )
+    ]
     for d in carry:
         d.trong_end = 0
     # the month before the year: dossiers received and resolved before its first window
@@ -317,7 +325,12 @@ _NEUTRAL = {
             "name": "Lĩnh vực chung",
             "unit": "Bộ phận một cửa",
             "procedures": [
-                {"code": f"TTHC.{i:02d}", "name": f"Thủ tục hành chính số {i}", "days": 10, "weight": 1}
+                {
+                    "code": f"TTHC.{i:02d}",
+                    "name": f"Thủ tục hành chính số {i}",
+                    "days": 10,
+                    "weight": 1,
+                }
                 for i in range(1, 6)
             ],
         }
@@ -325,9 +338,37 @@ _NEUTRAL = {
 }
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ")
 _MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Thanh", "Hữu", "Ngọc", "Quang")
-_GIVEN = ("An", "Bình", "Chi", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai", "Nam", "Phương", "Quân", "Sơn", "Thảo", "Trung", "Tuấn", "Yến")
+_GIVEN = (
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hùng",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Thảo",
+    "Trung",
+    "Tuấn",
+    "Yến",
+)
 _COMPANY = ("Công ty TNHH Thương mại", "Công ty Cổ phần", "Hộ kinh doanh", "Công ty TNHH MTV")
-_STREET = ("Trần Phú", "Lê Lợi", "Nguyễn Du", "Phan Đình Phùng", "Hàm Nghi", "Xuân Diệu", "Nguyễn Huy Tự")
+_STREET = (
+    "Trần Phú",
+    "Lê Lợi",
+    "Nguyễn Du",
+    "Phan Đình Phùng",
+    "Hàm Nghi",
+    "Xuân Diệu",
+    "Nguyễn Huy Tự",
+)
 
 
 def procedures_path_for(plan_path: str | os.PathLike[str]) -> Path:
@@ -337,7 +378,7 @@ def procedures_path_for(plan_path: str | os.PathLike[str]) -> Path:
 
 def _procedures(plan_path) -> list[dict]:
     path = procedures_path_for(plan_path) if plan_path else None
-    raw = _NEUTRAL
+    raw: dict = _NEUTRAL
     if path is not None and path.is_file():
         raw = yaml.safe_load(path.read_text("utf-8")) or _NEUTRAL
     out = []
@@ -386,14 +427,38 @@ def _rows(y: _Year, procs: list[dict], prefix: str) -> list[list[object]]:
         result = _stamp(rng, d.k, (8, 17))
         returned = None
         if d.k is None:
-            status = rng.choice(("Đang xử lý",) * 7 + ("Yêu cầu bổ sung",) * 2 + ("Chờ thực hiện nghĩa vụ tài chính",))
+            status = rng.choice(
+                ("Đang xử lý",) * 7
+                + ("Yêu cầu bổ sung",) * 2
+                + ("Chờ thực hiện nghĩa vụ tài chính",)
+            )
         elif rng.random() < 0.9 and d.k < export_day:
             status = "Đã trả kết quả"
-            returned = _stamp(rng, min(d.k + timedelta(days=rng.randint(0, 2)), export_day), (8, 17))
+            returned = _stamp(
+                rng, min(d.k + timedelta(days=rng.randint(0, 2)), export_day), (8, 17)
+            )
         else:
             status = "Đã xử lý xong"
         name, address, phone = _person(rng)
-        rows.append([i, number, p["name"], p["code"], p["field"], p["unit"], name, address, phone, _CHANNEL[d.kenh], received, due, result, returned, status])
+        rows.append(
+            [
+                i,
+                number,
+                p["name"],
+                p["code"],
+                p["field"],
+                p["unit"],
+                name,
+                address,
+                phone,
+                _CHANNEL[d.kenh],
+                received,
+                due,
+                result,
+                returned,
+                status,
+            ]
+        )
     return rows
 
 
@@ -410,8 +475,26 @@ def _left_out(y: _Year, rows: list[list[object]], procs: list[dict], prefix: str
         due = datetime.combine(_work_days(r, 10), time(17, 0)) if withdrawn else None
         name, address, phone = _person(rng)
         number = f"{prefix}-{r:%y%m%d}-{9000 + j:04d}"
-        rows.append([0, number, p["name"], p["code"], p["field"], p["unit"], name, address, phone, rng.choice(list(_CHANNEL.values())), _stamp(rng, r), due, None, None, status])
-    rows.sort(key=lambda row: (row[10], row[1]))  # type: ignore[arg-type,return-value]
+        rows.append(
+            [
+                0,
+                number,
+                p["name"],
+                p["code"],
+                p["field"],
+                p["unit"],
+                name,
+                address,
+                phone,
+                rng.choice(list(_CHANNEL.values())),
+                _stamp(rng, r),
+                due,
+                None,
+                None,
+                status,
+            ]
+        )
+    rows.sort(key=lambda row: (str(row[10]), str(row[1])))
     for i, row in enumerate(rows, start=1):
         row[0] = i
 

@@ -191,7 +191,9 @@ def dossier_statistics(
         raise ValueError(f"by must be one of {', '.join(BY)}")
     frame = records.frame.lazy()
     if by == "thu_tuc":
-        frame = frame.with_columns(pl.coalesce(pl.col("thu_tuc"), pl.col("ma_thu_tuc")).alias("thu_tuc"))
+        frame = frame.with_columns(
+            pl.coalesce(pl.col("thu_tuc"), pl.col("ma_thu_tuc")).alias("thu_tuc")
+        )
     totals = count(frame, period.start, period.end)
     groups = tuple(count_by(frame, period.start, period.end, by)) if by else ()
     return DossierStats(
