@@ -59,9 +59,11 @@ _FORMATS = (
 _SAMPLE = 2000
 
 
+_LOW, _HIGH = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+
+
 def _in_range(value: pl.Expr) -> pl.Expr:
-    year = value.dt.year()
-    return pl.when((year >= FIRST_YEAR) & (year <= LAST_YEAR)).then(value)
+    return pl.when(value.is_between(_LOW, _HIGH)).then(value)
 
 
 def date_format(text: pl.Series) -> str | None:
@@ -76,8 +78,8 @@ def date_format(text: pl.Series) -> str | None:
 
 
 def fast_date(text: pl.Expr, fmt: str | None) -> pl.Expr:
-    """``text`` read in the one form ``fmt`` (null where it does not fit)."""
-    return text.str.to_datetime(fmt or _FORMATS[0], strict=False).dt.date()
+    """``text`` read in the one form ``fmt`` (null where it does not fit, or out of range)."""
+    return _in_range(text.str.to_datetime(fmt or _FORMATS[0], strict=False).dt.date())
 
 
 def finish_dates(text: pl.Series, fast: pl.Series) -> pl.Series:

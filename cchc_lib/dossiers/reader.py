@@ -60,6 +60,10 @@ class RawExport:
     present: frozenset[str]  # the fields the header has
     names: tuple[tuple[str, str], ...]  # (field, header text in the file)
     sheet: str | None = None
+    head: pl.LazyFrame | None = None  # the first rows, cheap to read (date forms are guessed)
+
+    def sample(self, n: int = 2000) -> pl.DataFrame:
+        return (self.head if self.head is not None else self.frame).head(n).collect()
 
 
 # --- header ------------------------------------------------------------------------
@@ -104,25 +108,27 @@ def _check_header(rows: Sequence[Sequence[object]], source: str) -> Header:
 
 
 def _finish(frame: pl.LazyFrame, keys: list[str], first_data_row: int) -> pl.LazyFrame:
-    """Name the columns by field, add the missing optional ones (null) and ``_row``; blank
-    rows dropped (lazy: nothing is read yet for a CSV). Text is stripped later, where it
-    matters (:mod:`.records`), which costs far less than stripping every cell here."""
+    """Name the columns by field, add the missing optional ones (null) and ``_row`` (lazy:
+    nothing is read yet for a CSV). Blank rows are dropped and text is stripped later, where
+    it matters (:mod:`.records`), which costs far less than touching every cell here."""
     frame = frame.with_row_index("_row", offset=first_data_row)
     frame = frame.select(
         pl.col("_row").cast(pl.Int64),
         *(pl.nth(i + 1).cast(pl.String).alias(k) for i, k in enumerate(keys)),
     )
-    frame = frame.filter(pl.any_horizontal(pl.col(keys).is_not_null()))
     return frame.with_columns(
         [pl.lit(None, dtype=pl.String).alias(k) for k in LOADED if k not in keys]
     ).select(["_row", *LOADED])
 
 
-def _raw(source: str, frame, header: Header, used, first: int, sheet=None) -> RawExport:
+def _raw(source: str, frame, header: Header, used, first: int, sheet=None, head=None) -> RawExport:
     keys = [k for k, _ in used]
     lazy = frame if isinstance(frame, pl.LazyFrame) else frame.lazy()
     names = tuple(header.names.items())
-    return RawExport(source, _finish(lazy, keys, first), frozenset(header.columns), names, sheet)
+    top = _finish(head, keys, first) if head is not None else None
+    return RawExport(
+        source, _finish(lazy, keys, first), frozenset(header.columns), names, sheet, top
+    )
 
 
 def _used(header: Header) -> list[tuple[str, int]]:
@@ -210,16 +216,20 @@ def read_csv(path: Path) -> RawExport:
     sep, header = _csv_layout(path)
     used = _used(header)
     faults.point("dossiers.read")
-    frame = pl.scan_csv(
-        path,
-        separator=sep,
-        skip_rows=header.row + 1,
-        has_header=False,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-        encoding="utf8",
-    ).select(pl.nth([c for _, c in used]))
-    return _raw(str(path), frame, header, used, header.row + 2)
+
+    def scan(n_rows: int | None) -> pl.LazyFrame:
+        return pl.scan_csv(
+            path,
+            separator=sep,
+            skip_rows=header.row + 1,
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            encoding="utf8",
+            n_rows=n_rows,
+        ).select(pl.nth([c for _, c in used]))
+
+    return _raw(str(path), scan(None), header, used, header.row + 2, head=scan(2000))
 
 
 # --- spreadsheets ----------------------------------------------------------------------

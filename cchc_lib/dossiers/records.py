@@ -22,7 +22,7 @@ import polars as pl
 
 from cchc_lib.dossiers.codes import CHANNELS, Codes, load_codes
 from cchc_lib.dossiers.columns import field_label
-from cchc_lib.dossiers.dates import FIRST_YEAR, LAST_YEAR, date_format, fast_date, finish_dates
+from cchc_lib.dossiers.dates import FIRST_YEAR, LAST_YEAR, date_format, fast_date, parse_date
 from cchc_lib.dossiers.reader import RawExport, export_files, read_export
 from cchc_lib.errors import DossierFormatError, Problem
 
@@ -80,51 +80,81 @@ class DossierSet:
 # --- typing the raw text ------------------------------------------------------------------
 
 
+def _blank(col: str) -> pl.Expr:
+    """A text column with empty cells as null (a CSV may quote them: ``""``)."""
+    c = pl.col(col)
+    return pl.when(c.str.len_bytes() > 0).then(c)
+
+
+def _typed_lazy(raw: RawExport, index: int, formats: dict[str, str | None]) -> pl.LazyFrame:
+    """One pass over the export: each date read in its column's usual form, the text kept
+    only where that failed (to be read again in every accepted form), codes categorical."""
+    parsed = raw.frame.with_columns(
+        fast_date(_blank(col), formats[col]).alias(short) for short, col in _DATES
+    )
+    return parsed.select(
+        pl.lit(index, dtype=pl.Int32).alias("_file"),
+        "_row",
+        _blank("ma_ho_so").alias("key"),
+        *(pl.col(short) for short, _ in _DATES),
+        *(
+            pl.when(pl.col(short).is_null()).then(_blank(col)).alias(f"{short}_raw")
+            for short, col in _DATES
+        ),
+        pl.col("kenh").cast(pl.Categorical).alias("kenh_raw"),
+        pl.col("trang_thai").cast(pl.Categorical).alias("status_raw"),
+        *_GROUPS,
+    )
+
+
 def _typed(raw: RawExport, index: int) -> pl.DataFrame:
     """The compact typed frame of one export: dates parsed (the raw text kept only where a
-    date did not parse, for messages), codes and groups categorical. Each raw column is
-    dropped as soon as it is converted, so memory stays near that of the raw columns."""
+    date did not parse, for messages), codes and groups categorical."""
     try:
-        frame = raw.frame.collect()
+        sample = raw.sample()
+        formats = {col: date_format(sample[col]) for _, col in _DATES}
+        frame = _typed_lazy(raw, index, formats).collect()
     except pl.exceptions.PolarsError as exc:
         raise DossierFormatError(
             raw.source,
             f"không đọc được dữ liệu ({str(exc).splitlines()[0][:200]}). Cách sửa: xuất lại danh "
             "sách từ hệ thống dạng Excel hoặc CSV UTF-8",
         ) from None
-    key = _blank_to_null(frame.drop_in_place("ma_ho_so"))
-    if key.str.contains(r"^\s|\s$").any():
-        key = _blank_to_null(key.str.strip_chars())
-    out: dict[str, pl.Series] = {
-        "_file": pl.repeat(index, frame.height, dtype=pl.Int32, eager=True),
-        "_row": frame.drop_in_place("_row"),
-        "key": key.alias("key"),
-    }
-    for _, col in _DATES:
-        frame.replace_column(frame.get_column_index(col), _blank_to_null(frame[col]))
-    formats = {col: date_format(frame[col]) for _, col in _DATES}
-    fast = frame.select(fast_date(pl.col(col), formats[col]).alias(col) for _, col in _DATES)
-    for short, col in _DATES:
-        text = frame.drop_in_place(col)
-        out[short] = finish_dates(text, fast.drop_in_place(col)).alias(short)
-        bad = out[short].is_null() & text.is_not_null()
-        if bad.any():  # a cell of spaces is blank, not a bad date
-            where = bad.arg_true()
-            spaces = text.gather(where).str.contains(r"^\s*$")
-            bad = bad.scatter(where.filter(spaces), False)
-        out[f"{short}_raw"] = pl.select(pl.when(bad).then(text).alias(f"{short}_raw")).to_series()
-    for col, name in (
-        ("kenh", "kenh_raw"),
-        ("trang_thai", "status_raw"),
-        *((g, g) for g in _GROUPS),
-    ):
-        out[name] = _blank_to_null(frame.drop_in_place(col)).cast(pl.Categorical).alias(name)
-    return pl.DataFrame(out)
+    blank = frame.select(
+        pl.all_horizontal(
+            pl.col(c).is_null()
+            for c in ("key", "r_raw", "h_raw", "k_raw", "kenh_raw", "status_raw", *_GROUPS)
+        )
+        & pl.all_horizontal(pl.col(d).is_null() for d, _ in _DATES)
+    ).to_series()
+    if blank.any():  # empty rows (a table's tail): not dossiers
+        frame = frame.filter(~blank)
+    if frame["key"].str.contains(r"^\s|\s$").any():
+        frame = frame.with_columns(pl.col("key").str.strip_chars().replace("", None))
+    for short, _ in _DATES:
+        frame = _second_reading(frame, short)
+    return frame
 
 
-def _blank_to_null(text: pl.Series) -> pl.Series:
-    """Empty cells as null (a CSV may quote them: ``""``)."""
-    return pl.select(pl.when(text.str.len_bytes() > 0).then(text).alias(text.name)).to_series()
+def _second_reading(frame: pl.DataFrame, short: str) -> pl.DataFrame:
+    """The dates the column's usual form missed, read in every accepted form; the text
+    stays (for the message) only where none reads it. Cells of spaces are blank."""
+    raw = f"{short}_raw"
+    if frame[raw].null_count() == frame.height:
+        return frame
+    missed = frame.with_row_index("_i").filter(pl.col(raw).is_not_null())
+    again = missed.select(
+        "_i",
+        parse_date(pl.col(raw)).alias("_d"),
+        pl.col(raw).str.contains(r"^\s*$").alias("_blank"),
+    )
+    frame = frame.with_row_index("_i").join(again, on="_i", how="left", maintain_order="left")
+    return frame.with_columns(
+        pl.coalesce(short, "_d").alias(short),
+        pl.when(pl.col("_d").is_null() & ~pl.col("_blank").fill_null(False))
+        .then(pl.col(raw))
+        .alias(raw),
+    ).drop("_i", "_d", "_blank")
 
 
 def _mapped(frame: pl.DataFrame, column: str, lookup, dtype) -> pl.Expr:
@@ -164,8 +194,13 @@ def _duplicates(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``reason`` set for repeated numbers among rows that count so far: identical copies
     after the first are ``ban_sao_trung_lap``, differing ones all ``trung_ma_ho_so``. Also
     the differing rows themselves (for the messages)."""
+    # numbers hashed first (fast); only the rows whose hash repeats are looked at closely
+    ok = frame["reason"].is_null() & frame["key"].is_not_null()
+    hashes = frame["key"].hash()
+    counted = hashes.filter(ok)
+    twice = counted.filter(counted.is_duplicated()).unique()
     frame = frame.with_row_index("_i")
-    candidates = frame.filter(pl.col("reason").is_null() & pl.col("key").is_not_null())
+    candidates = frame.filter(ok & hashes.is_in(twice.implode()))
     repeated = candidates.filter(pl.col("key").is_duplicated())
     if repeated.is_empty():
         return frame.drop("_i"), repeated

@@ -127,11 +127,17 @@ def count(frame: pl.LazyFrame, d1: date, d2: date) -> Counts:
     return _counts(row)
 
 
+def _label(text: pl.Expr) -> pl.Expr:
+    """A group's label: the text stripped, :data:`UNKNOWN_GROUP` when empty."""
+    t = text.cast(pl.String).str.strip_chars()
+    return pl.when(t.str.len_bytes() > 0).then(t).otherwise(pl.lit(UNKNOWN_GROUP))
+
+
 def count_by(frame: pl.LazyFrame, d1: date, d2: date, key: str) -> list[tuple[str, Counts]]:
     """The counts per value of ``key`` (sorted by the key; empty values last), leaving out
     groups with nothing to show in the window."""
     grouped = (
-        frame.with_columns(pl.col(key).cast(pl.String).fill_null(UNKNOWN_GROUP).alias("_g"))
+        frame.with_columns(_label(pl.col(key)).alias("_g"))
         .group_by("_g")
         .agg(_exprs(d1, d2))
         .collect()
@@ -191,8 +197,12 @@ def dossier_statistics(
         raise ValueError(f"by must be one of {', '.join(BY)}")
     frame = records.frame.lazy()
     if by == "thu_tuc":
+        name = pl.col("thu_tuc").str.strip_chars()
         frame = frame.with_columns(
-            pl.coalesce(pl.col("thu_tuc"), pl.col("ma_thu_tuc")).alias("thu_tuc")
+            pl.when(name.str.len_bytes() > 0)
+            .then(name)
+            .otherwise(pl.col("ma_thu_tuc"))
+            .alias("thu_tuc")
         )
     totals = count(frame, period.start, period.end)
     groups = tuple(count_by(frame, period.start, period.end, by)) if by else ()
