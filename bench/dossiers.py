@@ -316,6 +316,7 @@ def route_openpyxl_sample(path: str) -> dict:
     return {"rows": n}
 
 
+XLSX_ROUTES = ("cchc", "obvious_xlsx", "calamine_floor", "calamine_python", "openpyxl_sample")
 ROUTES = {name[6:]: fn for name, fn in globals().items() if name.startswith("route_")}
 
 
@@ -400,16 +401,15 @@ def main() -> int:
             f"{describe(info)}"
         )
         runs: dict[str, dict | None] = {}
-        for name in ("cchc", "obvious_csv", "pandas_pyarrow", "duckdb"):
-            runs[f"csv:{name}"] = measure(name, csv_path, args.timeout)
-        for name in (
-            "cchc",
-            "obvious_xlsx",
-            "calamine_floor",
-            "calamine_python",
-            "openpyxl_sample",
-        ):
-            runs[f"xlsx:{name}"] = measure(name, xlsx_path, args.timeout)
+        only = set(args.only.split(",")) if args.only else None
+        plan = (
+            ("csv", csv_path, ("cchc", "obvious_csv", "pandas_pyarrow", "duckdb")),
+            ("xlsx", xlsx_path, XLSX_ROUTES),
+        )
+        for kind, path, names in plan:
+            for name in names:
+                if only is None or f"{kind}:{name}" in only:
+                    runs[f"{kind}:{name}"] = measure(name, path, args.timeout)
     done = {k: v for k, v in runs.items() if v and v["result"] and k.split(":")[1] in
             ("cchc", "obvious_csv", "pandas_pyarrow", "duckdb", "obvious_xlsx")}  # fmt: skip
     _same({k: v["result"] for k, v in done.items()})

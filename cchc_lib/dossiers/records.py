@@ -140,25 +140,22 @@ def _second_reading(frame: pl.DataFrame, short: str) -> pl.DataFrame:
     """The dates the column's usual form missed, read in every accepted form; the text
     stays (for the message) only where none reads it. Cells of spaces are blank."""
     raw = f"{short}_raw"
-    if frame[raw].null_count() == frame.height:
+    missed = frame[raw].is_not_null()
+    if not missed.any():
         return frame
-    missed = frame.with_row_index("_i").filter(pl.col(raw).is_not_null())
-    again = missed.select(
-        "_i",
-        parse_date(pl.col(raw)).alias("_d"),
-        pl.col(raw).str.contains(r"^\s*$").alias("_blank"),
-    )
-    frame = frame.with_row_index("_i").join(again, on="_i", how="left", maintain_order="left")
+    where = missed.arg_true()
+    text = frame[raw].gather(where)
+    again = pl.select(parse_date(pl.lit(text))).to_series()
+    blank = text.str.contains(r"^\s*$")
+    keep = pl.select(pl.when(again.is_null() & ~blank).then(text)).to_series()
     return frame.with_columns(
-        pl.coalesce(short, "_d").alias(short),
-        pl.when(pl.col("_d").is_null() & ~pl.col("_blank").fill_null(False))
-        .then(pl.col(raw))
-        .alias(raw),
-    ).drop("_i", "_d", "_blank")
+        frame[short].scatter(where, again).alias(short),
+        frame[raw].scatter(where, keep).alias(raw),
+    )
 
 
 def _mapped(frame: pl.DataFrame, column: str, lookup, dtype) -> pl.Expr:
-    values = frame[column].cast(pl.String).unique().drop_nulls().to_list()
+    values = frame[column].unique().drop_nulls().cast(pl.String).to_list()
     mapping = {v: lookup(v) for v in values}
     return pl.col(column).replace_strict(mapping, default=None, return_dtype=dtype)
 
@@ -251,7 +248,8 @@ def _fmt(d) -> str:
 
 
 def _row_problems(frame: pl.DataFrame, p: _Problems) -> None:
-    counted = frame.filter(~pl.col("excluded_status"))
+    flagged = pl.any_horizontal(pl.col(list(REASONS)[:-2]))
+    counted = frame.filter(~pl.col("excluded_status") & flagged)
     pick = counted.filter
     p.add(
         pick(pl.col("thieu_ma_ho_so")),
@@ -344,7 +342,7 @@ def _duplicate_problems(differ: pl.DataFrame, p: _Problems) -> None:
 
 def _typed_all(raws: Sequence[RawExport], codes: Codes) -> tuple[pl.DataFrame, pl.Expr]:
     frames = [_typed(raw, i) for i, raw in enumerate(raws)]
-    frame = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+    frame = frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical_relaxed")
     with_status = pl.col("_file").is_in(
         [i for i, raw in enumerate(raws) if "trang_thai" in raw.present]
     )
