@@ -343,3 +343,19 @@ def test_cli_json_and_text(tmp_path, capsys):
     assert main(["dossiers", "--data", str(src), "--period", "2022-Q9"]) == 2
     assert main(["dossiers", "--data", str(src), "--period", "2022-Q1", "--format", "xlsx"]) == 2
     assert "-o" in capsys.readouterr().err
+
+
+def test_xlsx_slow_path_reads_the_same(tmp_path):
+    """A repeated header name sends the reader down calamine's path; same records."""
+    table = [[*r, "Trạng thái" if i == 3 else None] for i, r in enumerate(QUARTER)]
+    path = write_xlsx(tmp_path / "x.xlsx", table, column_offset=1)
+    from cchc_lib.dossiers.reader import _excel_by_peek
+
+    assert _excel_by_peek(path) is None  # the fast path declines
+    records, problems = load_dossiers(path)
+    assert problems == []
+    want = records_of(QUARTER)[0]
+    assert (
+        dossier_statistics(records, "2022-Q1").totals == dossier_statistics(want, "2022-Q1").totals
+    )
+    assert records.frame.filter(records.frame["key"] == "EARLY")["_row"].to_list() == [8]

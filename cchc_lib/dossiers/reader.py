@@ -273,6 +273,25 @@ def _excel_by_peek(path: Path) -> RawExport | None:
     return None
 
 
+def _load_checked(path: Path, sheet: str, header_row: int, used, offset: int, texts):
+    """The used columns by position. fastexcel's column numbers have counted from column A
+    or from the sheet's first used column depending on its version: the loaded headers say
+    which (the first reading whose headers are the expected ones is kept)."""
+    for shift in dict.fromkeys((0, offset)):
+        try:
+            frame = _fast_load(path, sheet, header_row, [c - shift for _, c in used])
+        except Exception:  # noqa: BLE001 - a column out of range: try the other numbering
+            continue
+        names = [str(n).strip() for n in frame.columns]
+        if all(n == t or n.startswith(t + "_") for n, t in zip(names, texts, strict=True)):
+            return frame
+    raise DossierFormatError(
+        str(path),
+        f"không đọc được các cột {', '.join(texts)} của trang “{sheet}”. Cách sửa: lưu lại "
+        "tệp bằng Excel (.xlsx) rồi thử lại",
+    )
+
+
 def _excel_by_library(path: Path) -> RawExport:
     """Any spreadsheet: header from calamine, then the used columns through fastexcel."""
     import python_calamine as calamine
@@ -293,8 +312,8 @@ def _excel_by_library(path: Path) -> RawExport:
                     continue
                 header = _check_header(rows, str(path))
                 used = _used(header)
-                cols = [c - sheet.start[1] for _, c in used]
-                frame = _fast_load(path, meta.name, header.row, cols)
+                texts = [str(rows[header.row][c]).strip() for _, c in used]
+                frame = _load_checked(path, meta.name, header.row, used, sheet.start[1], texts)
                 first = sheet.start[0] + header.row + 2
                 return _raw(str(path), frame, header, used, first, meta.name)
     except calamine.PasswordError:
