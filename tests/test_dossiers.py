@@ -347,8 +347,8 @@ def test_cli_json_and_text(tmp_path, capsys):
 
 def test_xlsx_slow_path_reads_the_same(tmp_path):
     """A repeated header name sends the reader down calamine's path; same records."""
-    table = [[*r, "Trạng thái" if i == 3 else None] for i, r in enumerate(QUARTER)]
-    path = write_xlsx(tmp_path / "x.xlsx", table, column_offset=1)
+    table = [[], *([*r, "Trạng thái" if i == 3 else None] for i, r in enumerate(QUARTER))]
+    path = write_xlsx(tmp_path / "x.xlsx", table, column_offset=1)  # data from B2
     from cchc_lib.dossiers.reader import _excel_by_peek
 
     assert _excel_by_peek(path) is None  # the fast path declines
@@ -358,4 +358,6 @@ def test_xlsx_slow_path_reads_the_same(tmp_path):
     assert (
         dossier_statistics(records, "2022-Q1").totals == dossier_statistics(want, "2022-Q1").totals
     )
-    assert records.frame.filter(records.frame["key"] == "EARLY")["_row"].to_list() == [8]
+    assert records.frame.filter(records.frame["key"] == "EARLY")["_row"].to_list() == [9]
+    fast = load_dossiers(write_xlsx(tmp_path / "y.xlsx", [[], *QUARTER], column_offset=2))[0]
+    assert fast.frame.filter(fast.frame["key"] == "EARLY")["_row"].to_list() == [9]

@@ -273,18 +273,19 @@ def _excel_by_peek(path: Path) -> RawExport | None:
     return None
 
 
-def _load_checked(path: Path, sheet: str, header_row: int, used, offset: int, texts):
-    """The used columns by position. fastexcel's column numbers have counted from column A
-    or from the sheet's first used column depending on its version: the loaded headers say
+def _load_checked(path: Path, sheet: str, header_row: int, used, start, texts):
+    """The used columns by position. fastexcel's row and column numbers have counted from
+    A1 or from the sheet's first used cell depending on its version: the loaded headers say
     which (the first reading whose headers are the expected ones is kept)."""
-    for shift in dict.fromkeys((0, offset)):
-        try:
-            frame = _fast_load(path, sheet, header_row, [c - shift for _, c in used])
-        except Exception:  # noqa: BLE001 - a column out of range: try the other numbering
-            continue
-        names = [str(n).strip() for n in frame.columns]
-        if all(n == t or n.startswith(t + "_") for n, t in zip(names, texts, strict=True)):
-            return frame
+    for row in dict.fromkeys((header_row, header_row + start[0])):
+        for shift in dict.fromkeys((0, start[1])):
+            try:
+                frame = _fast_load(path, sheet, row, [c - shift for _, c in used])
+            except Exception:  # noqa: BLE001 - out of range: try the other numbering
+                continue
+            names = [str(n).strip() for n in frame.columns]
+            if all(n == t or n.startswith(t + "_") for n, t in zip(names, texts, strict=True)):
+                return frame
     raise DossierFormatError(
         str(path),
         f"không đọc được các cột {', '.join(texts)} của trang “{sheet}”. Cách sửa: lưu lại "
@@ -313,7 +314,7 @@ def _excel_by_library(path: Path) -> RawExport:
                 header = _check_header(rows, str(path))
                 used = _used(header)
                 texts = [str(rows[header.row][c]).strip() for _, c in used]
-                frame = _load_checked(path, meta.name, header.row, used, sheet.start[1], texts)
+                frame = _load_checked(path, meta.name, header.row, used, sheet.start, texts)
                 first = sheet.start[0] + header.row + 2
                 return _raw(str(path), frame, header, used, first, meta.name)
     except calamine.PasswordError:
