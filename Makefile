@@ -49,6 +49,7 @@ bench: setup-dev ## run the benchmarks (see README, Performance)
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/ingestion.py
 	$(BIN)/python bench/breakdown.py
+	$(BIN)/python bench/dossiers.py
 
 clean: ## remove generated outputs (keeps the virtual environment)
 	rm -rf output/20* output/logs .pytest_cache

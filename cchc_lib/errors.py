@@ -204,6 +204,18 @@ class PeriodError(CchcError):
     """A reporting-period code or window rule is not valid."""
 
 
+class DossierFormatError(CchcError):
+    """A dossier export (one-stop system) or its codes file cannot be read at all: no
+    recognisable header, a required column missing, not a spreadsheet or CSV, a broken
+    ``<plan>.dossiers.yaml``. Bad rows are problems, never this error."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.detail = message
+        end = "" if message.endswith((".", "!", "?")) else "."
+        super().__init__(f"Tệp hồ sơ {path}: {message}{end}")
+
+
 class LinkError(CchcError):
     """A target-links file (``links.yaml``) is malformed."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from cchc_lib.errors import CchcError, WriteError
@@ -27,6 +28,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="mỗi đơn vị một tệp mỗi tháng (YYYY-MM/<đơn vị>.xlsx) thay vì một tệp chung",
     )
     p.add_argument("--force", action="store_true", help="ghi vào thư mục đã có tệp")
+    # --- dossier export (cchc_lib.dossiers.sample) ---
+    p.add_argument(
+        "--dossiers",
+        choices=("yes", "no", "only"),
+        default="yes",
+        help="danh sách hồ sơ mẫu <thư mục>/ho-so/ho-so-YYYY.xlsx khớp các chỉ số hồ sơ của "
+        "12 tệp tháng: yes (mặc định, sau khi sinh các tệp tháng), no, only (chỉ sinh lại "
+        "danh sách từ các tệp tháng đã có)",
+    )
     p.set_defaults(func=cmd_sample)
 
 
@@ -34,6 +44,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from cchc_lib.monthly.sample import generate_year
     from cchc_lib.plan import load_plan
 
+    if args.dossiers == "only":
+        return _dossiers(args, load_plan(args.plan), Path(args.output))
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise CchcError(f"{out} là một tệp, không phải thư mục.")
@@ -50,4 +62,30 @@ def cmd_sample(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise WriteError.of(exc, out, "số liệu mẫu vào thư mục") from None
     print(f"Đã sinh {len(paths)} tệp số liệu mẫu năm {year} vào {out} (seed {args.seed}).")
+    if args.dossiers == "yes":
+        return _dossiers(args, plan, out)
+    return 0
+
+
+def _dossiers(args: argparse.Namespace, plan, out: Path) -> int:
+    """The dossier export made from the workbooks now in ``out`` (their ``hs_*`` figures)."""
+    from cchc_lib.dossiers.reader import EXPORTS_FOLDER
+    from cchc_lib.dossiers.sample import export_name, generate_export
+    from cchc_lib.monthly import load_months
+
+    year = args.year or plan.meta.year
+    target = out / EXPORTS_FOLDER / export_name(year)
+    if target.exists() and not args.force and args.dossiers == "only":
+        raise CchcError(f"Đã có {target}. Thêm --force để ghi đè.")
+    months = load_months(out, plan)
+    path, mismatches = generate_export(
+        plan, months, out / EXPORTS_FOLDER, plan_path=args.plan, seed=args.seed
+    )
+    print(f"Đã sinh danh sách hồ sơ mẫu {path} khớp các chỉ số hồ sơ của 12 tháng.")
+    for m in mismatches:
+        print(
+            f"Lưu ý: tháng {m.month}, {m.code}: tệp tháng ghi {m.workbook}, danh sách hồ sơ cho "
+            f"{m.export} (số hồ sơ tồn phải bằng tồn tháng trước + tiếp nhận − đã giải quyết).",
+            file=sys.stderr,
+        )
     return 0
