@@ -275,6 +275,7 @@ def _indicators(
     initiatives = set(rng.sample((6, 9, 12), rng.choice((1, 2))))
     trained_left = round(staff * rng.uniform(0.85, 0.95))
     pending = n(rng.randint(15, 35))
+    carried_overdue = 0  # dossiers pending past due at the last cut-off
     months = []
     for m in range(1, 13):
         f = (m - 1) / 11
@@ -294,43 +295,49 @@ def _indicators(
         sent = n(rng.randint(150, 260))
         assigned = n(rng.randint(20, 45))
         qppl = rng.choice((0, 0, 0, 1, 1, 2))
-        months.append(
-            {
-                **_procedures(tthc, f),
-                "hs_tiep_nhan": received,
-                "hs_ky_truoc": carried,
-                "hs_truc_tuyen": online,
-                "hs_bcci": post,
-                "hs_truoc_han": early,
-                "hs_dung_han": resolved - late - early,
-                "hs_tre_han": late,
-                "hs_dang_giai_quyet": pending,
-                "hs_qua_han_chua_giai_quyet": rng.choice((0, 0, 0, 1)) if m < 7 else 0,
-                "hs_so_hoa": round(received * extra.uniform(0.35 + 0.4 * f, 0.45 + 0.4 * f)),
-                "gd_thanh_toan_truc_tuyen": n(extra.randint(15, 30) * (1 + 2 * f)),
-                "pakn_tiep_nhan": feedback,
-                "pakn_da_xu_ly": feedback
-                - (1 if feedback and m == 12 and extra.random() < 0.5 else 0),
-                "vb_di": sent,
-                "vb_di_ky_so": min(sent, round(sent * (0.86 + 0.12 * f))),
-                "vb_giao": assigned,
-                "vb_giao_dung_han": max(0, assigned - rng.choice((0, 0, 1, 2))),
-                "qppl_tham_muu": qppl,
-                "qppl_dam_bao": qppl,
-                "cbccvc_tong": staff,
-                "cbccvc_dao_tao": trained,
-                "tuyen_dung": 1 if m in hires else 0,
-                "sang_kien": 1 if m in initiatives else 0,
-                "kiem_tra_don_vi": 3 if m == inspect_main else 0,
-                "kiem_tra_dot_xuat": 1 if m == inspect_extra else 0,
-                "quy_trinh_noi_bo": rng.choice((0, 1, 1, 2)),
-                "tuyen_truyen": n(rng.randint(3, 9)),
-                # the year's own rank is published the year after (DOMAIN §4): never typed in
-                # this year's data; last year's is known from April (the draw keeps the stream)
-                "xep_hang_chi_so_cchc": None if m == 12 and rng.randint(3, 5) else None,
-                "xep_hang_nam_truoc": rank_before if m >= 4 else None,
-            }
-        )
+        row = {
+            **_procedures(tthc, f),
+            "hs_tiep_nhan": received,
+            "hs_ky_truoc": carried,
+            "hs_truc_tuyen": online,
+            "hs_bcci": post,
+            "hs_truoc_han": early,
+            "hs_dung_han": resolved - late - early,
+            "hs_tre_han": late,
+            "hs_dang_giai_quyet": pending,
+            "hs_qua_han_chua_giai_quyet": rng.choice((0, 0, 0, 1)) if m < 7 else 0,
+            "hs_so_hoa": round(received * extra.uniform(0.35 + 0.4 * f, 0.45 + 0.4 * f)),
+            "gd_thanh_toan_truc_tuyen": n(extra.randint(15, 30) * (1 + 2 * f)),
+            "pakn_tiep_nhan": feedback,
+            "pakn_da_xu_ly": feedback - (1 if feedback and m == 12 and extra.random() < 0.5 else 0),
+            "vb_di": sent,
+            "vb_di_ky_so": min(sent, round(sent * (0.86 + 0.12 * f))),
+            "vb_giao": assigned,
+            "vb_giao_dung_han": max(0, assigned - rng.choice((0, 0, 1, 2))),
+            "qppl_tham_muu": qppl,
+            "qppl_dam_bao": qppl,
+            "cbccvc_tong": staff,
+            "cbccvc_dao_tao": trained,
+            "tuyen_dung": 1 if m in hires else 0,
+            "sang_kien": 1 if m in initiatives else 0,
+            "kiem_tra_don_vi": 3 if m == inspect_main else 0,
+            "kiem_tra_dot_xuat": 1 if m == inspect_extra else 0,
+            "quy_trinh_noi_bo": rng.choice((0, 1, 1, 2)),
+            "tuyen_truyen": n(rng.randint(3, 9)),
+            # the year's own rank is published the year after (DOMAIN §4): never typed in
+            # this year's data; last year's is known from April (the draw keeps the stream)
+            "xep_hang_chi_so_cchc": None if m == 12 and rng.randint(3, 5) else None,
+            "xep_hang_nam_truoc": rank_before if m >= 4 else None,
+        }
+        # a dossier pending past its due date is pending too: received + carried = resolved +
+        # pending in time + pending overdue, and next month carries both
+        # (resolved next month, past its due date: late)
+        overdue = row["hs_qua_han_chua_giai_quyet"]
+        row["hs_dung_han"] -= overdue + carried_overdue
+        row["hs_tre_han"] += carried_overdue
+        pending += overdue
+        carried_overdue = overdue
+        months.append(row)
     return months
 
 
