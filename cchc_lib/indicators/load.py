@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cchc_lib.errors import CchcError, Problem
 from cchc_lib.indicators.compute import compute
+from cchc_lib.indicators.exports import Exports, apply_exports, load_exports
 from cchc_lib.indicators.links import Link, load_links
 from cchc_lib.indicators.results import Results, Summary
 from cchc_lib.indicators.values import RATES, _rates
@@ -43,6 +44,7 @@ class PeriodData:
     months: tuple[MonthData, ...]  # the period's months and the earlier months of its year
     results: Results
     warnings: tuple[Problem, ...] = ()  # of the workbooks read: for the analyst, not the report
+    exports: Exports | None = None  # the dossier exports the figures were counted from
 
 
 def period_from(
@@ -52,11 +54,14 @@ def period_from(
     period: Period,
     *,
     required: bool = True,
+    dossiers: str | os.PathLike[str] = "",
 ) -> PeriodData:
     """Load ``period``'s workbooks from ``data`` for an already loaded plan and compute.
 
     Every month of the period must have its workbook; ``required=False`` is for another
-    period read only for comparison: the months of the period that exist are read.
+    period read only for comparison: the months of the period that exist are read. When
+    the one-stop system's dossier exports are there (``dossiers``; empty: ``<data>/ho-so``),
+    the months' dossier figures are counted from them (:mod:`.exports`).
     """
     from cchc_lib.monthly import month_exists, months_for_period, read_months
 
@@ -65,8 +70,12 @@ def period_from(
     if not required:
         wanted = tuple(m for m in wanted if month_exists(folder, m))
     months, warnings = read_months(folder, plan, months=wanted)
+    exports = load_exports(folder, dossiers=dossiers, plan_path=plan.source)
+    if exports is not None:
+        months, more = apply_exports(months, exports, period.rule)
+        warnings += more
     results = compute(plan, months, period, links=links)
-    return PeriodData(plan, links, period, folder, months, results, warnings)
+    return PeriodData(plan, links, period, folder, months, results, warnings, exports)
 
 
 def load_period(
@@ -74,6 +83,8 @@ def load_period(
     data: str | os.PathLike[str],
     period: str | Period,
     rule: str = "official",
+    *,
+    dossiers: str | os.PathLike[str] = "",
 ) -> PeriodData:
     """Read the plan (with its ``<plan>.units.yaml`` and ``<plan>.links.yaml``), the workbooks
     ``period`` needs from ``data``, and compute the results.
@@ -86,7 +97,7 @@ def load_period(
     from cchc_lib.plan import load_plan
 
     per = period if isinstance(period, Period) else parse_period(period, rule=rule)
-    return period_from(load_plan(Path(plan)), load_links(Path(plan)), data, per)
+    return period_from(load_plan(Path(plan)), load_links(Path(plan)), data, per, dossiers=dossiers)
 
 
 # --- comparisons: the period before, the same period last year ------------------------------
