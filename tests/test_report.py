@@ -395,3 +395,28 @@ def test_comparison_columns_are_last_years_figures(reports, data_dir):
     assert reports["2022-Q3"][0].ctx.comparisons.previous.period.code == "2022-Q2"
     annual = text_of(reports["2022-Y"][1])
     assert "Năm 2021, Sở hoàn thành" in annual
+
+
+@pytest.mark.parametrize("code", list(DATES))
+def test_dossier_figures_and_phu_luc_iii_are_the_exports(reports, data_dir, code):
+    """The bundled export in data/2022/ho-so: the body's dossier figures are counted from it
+    and Phụ lục III is its Biểu 06 by lĩnh vực."""
+    from cchc_lib.dossiers import dossier_statistics, load_dossiers
+    from cchc_lib.fmt import fmt_int
+
+    records, problems = load_dossiers(data_dir / "ho-so")
+    assert problems == []
+    doc, html = reports[code]
+    stats = dossier_statistics(records, doc.ctx.period, by="linh_vuc")
+    t = stats.totals
+    values = dict(doc.ctx.results.indicators)
+    assert (values["hs_tiep_nhan"], values["hs_tre_han"]) == (t.moi_tiep_nhan, t.qua_han)
+    text = text_of(html)
+    annex = text[text.find("Phụ lục III") :]
+    assert "Biểu số 06/VPCP/KSTT" in annex and "Thông tư số 01/2020/TT-VPCP" in annex
+    total = " ".join(fmt_int(v) for v in (t.tong_nhan, t.truc_tuyen, t.truc_tiep + t.buu_chinh))
+    assert f"Tổng cộng {total} {fmt_int(t.tu_ky_truoc)} {fmt_int(t.da_giai_quyet)}" in annex
+    assert len(stats.groups) >= 3
+    assert all(key in annex for key, _ in stats.groups)
+    # the bundled workbooks agree with the export: nothing to tell the analyst
+    assert not [c for c in doc.ctx.checks if "danh sách hồ sơ" in c]

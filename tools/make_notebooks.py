@@ -62,6 +62,7 @@ report = nb(
         new_code_cell("doc.signature()"),
         new_code_cell("doc.appendix_tasks()"),
         new_code_cell("doc.appendix_statistics()"),
+        new_code_cell("doc.appendix_dossiers()"),
     ]
 )
 nbformat.write(report, "notebooks/report.ipynb")

@@ -90,6 +90,9 @@ class Report:
     def appendix_statistics(self) -> Fragment:
         return self._fragments["appendix_statistics"]
 
+    def appendix_dossiers(self) -> Fragment:
+        return self._fragments["appendix_dossiers"]
+
     def checks(self) -> Checks:
         """What the analyst should check before signing: the workbooks' warnings (data that
         contradicts itself, values to confirm) and why a comparison is missing. Shown in

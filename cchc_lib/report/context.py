@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from cchc_lib.errors import ParameterError, Problem
 from cchc_lib.indicators import Results
+from cchc_lib.indicators.exports import Exports
 from cchc_lib.indicators.load import (
     Comparison,
     Comparisons,
@@ -32,6 +34,15 @@ class ReportContext:
     last_year: Comparison | None = None  # the same period of the previous year
     notes: tuple[str, ...] = field(default=())  # why a comparison is missing (for the analyst)
     warnings: tuple[Problem, ...] = field(default=())  # the workbooks' (for the analyst)
+    exports: Exports | None = None  # the one-stop system's dossier exports, when there are
+
+    @cached_property
+    def dossier_statistics(self) -> Any:
+        """Biểu 06 counts of the period by lĩnh vực (a ``DossierStats``), when the exports
+        cover the whole period; else None."""
+        if self.exports is None or not self.exports.covers(self.period):
+            return None
+        return self.exports.statistics(self.period, by="linh_vuc")
 
     @property
     def comparisons(self) -> Comparisons:
@@ -86,7 +97,11 @@ def load_context(params: ReportParameters) -> ReportContext:
 
     charts.with_png(not params.formats or "docx" in params.formats)
     current = load_period(
-        resolve(params.plan), resolve(params.data), params.report, rule=params.window_rule
+        resolve(params.plan),
+        resolve(params.data),
+        params.report,
+        rule=params.window_rule,
+        dossiers=resolve(params.dossiers) if params.dossiers else "",
     )
     last_year = resolve(params.previous_year_data) if params.previous_year_data else ""
     comparisons = load_comparisons(current, previous_year_data=last_year, rule=params.window_rule)
@@ -100,4 +115,5 @@ def load_context(params: ReportParameters) -> ReportContext:
         last_year=comparisons.last_year,
         notes=comparisons.notes,
         warnings=current.warnings,
+        exports=current.exports,
     )

@@ -23,6 +23,8 @@ from cchc_lib.report.words import (
     capitalize,
     date_text,
     first_sentence,
+    lower_first,
+    on,
     result_text,
     sentence_case,
 )
@@ -200,4 +202,50 @@ def appendix_statistics(ctx: ReportContext) -> Fragment:
         caption("2. Kết quả thực hiện các chỉ tiêu của Kế hoạch"),
         targets_table(ctx.results.targets),
     ]
+    return Fragment(tuple(blocks))
+
+
+def appendix_dossiers(ctx: ReportContext) -> Fragment:
+    """Phụ lục III: Biểu số 06/VPCP/KSTT by lĩnh vực, counted from the one-stop system's
+    dossier exports (empty when there are none, or they do not cover the period)."""
+    stats = ctx.dossier_statistics
+    if stats is None:
+        return Fragment()
+    from cchc_lib.dossiers.form06 import FORM_BASIS, FORM_NAME, form06_table
+
+    form = form06_table(stats)
+    title = f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {ctx.period.label.upper()}"
+    blocks = _appendix_head(ctx, "Phụ lục III", title, "landscape")
+    p = ctx.period
+    blocks += [
+        Paragraph.of(f"({FORM_NAME}, {lower_first(FORM_BASIS)})", style="center"),
+        Paragraph.of(
+            f"Số liệu tính từ {on(p.start)} đến {on(p.end)}, tổng hợp từ Hệ thống thông tin "
+            "giải quyết thủ tục hành chính của tỉnh. Đơn vị tính: hồ sơ.",
+            style="note",
+        ),
+    ]
+    top, sub = form.header
+    header = (
+        Row(
+            tuple(
+                Cell.of(h.text, colspan=h.colspan, rowspan=h.rowspan, align="center") for h in top
+            )
+        ),
+        Row(tuple(Cell.of(h.text, align="center") for h in sub)),
+        Row(tuple(Cell.of(n, align="center") for n in form.numbers)),
+    )
+
+    def cells(values: tuple[str, ...]) -> tuple[Cell, ...]:
+        first, name, *counts = values
+        return (
+            Cell.of(first, align="center"),
+            Cell.of(name),
+            *(Cell.of(v, align="right") for v in counts),
+        )
+
+    rows = [Row(cells(r)) for r in form.rows] + [Row(cells(form.total), "total")]
+    widths = (5, 22, *(7.5,) * 11)
+    blocks.append(table(widths, header, rows, "form06", 10.5))
+    blocks += [Paragraph.of(n, style="note") for n in form.notes]
     return Fragment(tuple(blocks))
