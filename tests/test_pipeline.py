@@ -138,6 +138,35 @@ def test_failed_run_keeps_earlier_report(project, capsys):
     assert (out / "failed" / "2022-Q1.ipynb").exists()
 
 
+def test_contradictions_are_told_in_the_run_summary_never_in_the_report(project, capsys):
+    import os
+
+    import openpyxl
+
+    march = project / "data" / "2022" / "2022-03.xlsx"
+    saved = march.read_bytes()
+    wb = openpyxl.load_workbook(march)
+    ws = wb["Tiến độ"]
+    row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value == "I.1.1")
+    assert ws.cell(row, 5).value == "Hoàn thành"
+    ws.cell(row, 8).value = "Đang thực hiện, chờ lãnh đạo ký"
+    wb.save(march)
+    os.chdir(project)
+    try:
+        code = cli.main(["run", "parameters/2022-Q1.yaml"])
+    finally:
+        os.chdir(ROOT)
+        march.write_bytes(saved)
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Cần kiểm tra trước khi ký báo cáo 2022-Q1 (1):" in out
+    assert "2022-03.xlsx" in out and "I.1.1" in out and "Đang thực hiện, chờ" in out
+    html = (project / "output" / "2022" / "2022-Q1.html").read_text("utf-8")
+    assert "Cần kiểm tra" not in html and "I.1.1 “Hoàn thành”" not in html
+    log = sorted((project / "output" / "logs").glob("*-2022-Q1.log"))[-1].read_text("utf-8")
+    assert "cần kiểm tra:" in log
+
+
 def test_warm_kernel_keeps_reports_apart(tmp_path):
     """Two reports with different parameters in one kernel: each has its own figures."""
     from cchc_lib.run.engine import WarmKernelEngine

@@ -163,6 +163,21 @@ def _files_cell(result: ReportResult) -> str:
     return ", ".join(_shown(f) for f in files)
 
 
+MAX_CHECKS = 10
+
+
+def checks_text(result: ReportResult) -> str:
+    """What to check in one report before signing, at most :data:`MAX_CHECKS` lines (all of
+    them are in the report's log and in the notebook's ``doc.checks()`` cell)."""
+    lines = [f"\nCần kiểm tra trước khi ký báo cáo {result.name} ({len(result.checks)}):"]
+    lines += [f"  - {c}" for c in result.checks[:MAX_CHECKS]]
+    more = len(result.checks) - MAX_CHECKS
+    if more > 0:
+        where = f" (xem {_shown(result.log)})" if result.log else ""
+        lines.append(f"  … và {more} điểm khác{where}.")
+    return "\n".join(lines)
+
+
 def summary_table(results: list[ReportResult]) -> str:
     """The end-of-run table: Báo cáo | Trạng thái | Thời gian (giây) | Tệp."""
     rows = [
@@ -318,6 +333,9 @@ def _report(results: list) -> int:
     print("; ".join(counts) + ".")
     for result in later:
         print(f"- {result.name}: chưa đến hạn ({result.message}).")
+    for result in results:
+        if result.checks:
+            print(checks_text(result))
     for result in failed:
         print("\n" + result.message, file=sys.stderr)
     return 1 if failed else 0

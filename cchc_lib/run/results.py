@@ -50,6 +50,7 @@ class ReportResult:
     log: Path | None = None
     manifest: Path | None = None
     timings: Mapping[str, float] = field(default_factory=dict)
+    checks: tuple[str, ...] = ()  # what the analyst should check before signing (doc.checks())
 
     @property
     def ok(self) -> bool:

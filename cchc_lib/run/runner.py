@@ -303,7 +303,7 @@ class _Run:
         for step, seconds in self.manifest.timings.items():
             log_line(self.log, f"bước {step}: {seconds:.3f} giây")
 
-    def succeed(self, files: dict[str, bytes]) -> ReportResult:
+    def succeed(self, files: dict[str, bytes], checks: tuple[str, ...] = ()) -> ReportResult:
         """Publish the new set (the manifest, naming every file with its hash, in it)."""
         tick = time.perf_counter()
         manifest_name = f"{self.params.name}.manifest.json"
@@ -321,6 +321,8 @@ class _Run:
                 stale.unlink()
         self._timings()
         log_line(self.log, f"kết thúc: {SUCCESS}; tệp: {', '.join(str(p) for p in paths)}")
+        for line in checks:
+            log_line(self.log, f"cần kiểm tra: {line}")
         return ReportResult(
             self.params.name,
             self.params.period,
@@ -331,6 +333,7 @@ class _Run:
             self.log_path,
             self.year_dir / manifest_name,
             dict(self.manifest.timings),
+            checks,
         )
 
     def finish(self, status: str, files: dict[Path, bytes], message: str = "") -> ReportResult:
@@ -458,7 +461,9 @@ class _Run:
         self.manifest.timings.update(steps)
         files = {f"{self.params.name}.ipynb": nb_bytes}
         files.update({f"{self.params.name}.{f}": b for f, b in outputs.items()})
-        return self.succeed(files)
+        from cchc_lib.report.notebook import notebook_checks
+
+        return self.succeed(files, tuple(notebook_checks(executed)))
 
 
 # ---------------------------------------------------------------- batch
