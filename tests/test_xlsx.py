@@ -90,12 +90,42 @@ def sample(tmp: Path, plan: Path) -> list[Path]:
     return sorted((tmp / "data").glob("*.xlsx"))
 
 
+def dossier_export(tmp: Path, plan: Path) -> list[Path]:
+    """Biểu 06 from an export whose field (lĩnh vực) names and agency are hostile."""
+    from datetime import date
+
+    from dossier_exports import dossier, rows, write_csv
+
+    table = rows(
+        *(
+            dossier(f"HS-{n}", date(2022, 1, 3), date(2022, 1, 20), date(2022, 1, 10), field=h)
+            for n, h in enumerate(HOSTILE)
+        )
+    )
+    export = write_csv(tmp / "ho-so.csv", table)
+    out = tmp / "bieu-06.xlsx"
+    run(
+        "dossiers",
+        "--data",
+        str(export),
+        "--period",
+        "2022-Q1",
+        "--format",
+        "xlsx",
+        "-o",
+        str(out),
+        "--agency",
+        HOSTILE[1],
+    )
+    return [out]
+
+
 WRITERS: list[tuple[str, Callable[[Path, Path], list[Path]]]] = [
     ("plan export", plan_export),
     ("template", template),
     ("template --from", template_from),
     ("sample", sample),
-    # ("dossier Biểu 06", dossier_export),  # issue 14: its writer uses set_value; add it here
+    ("dossier Biểu 06", dossier_export),
 ]
 
 
