@@ -329,6 +329,43 @@ def test_recurring_work_said_once_without_filler() -> None:
     assert "không phát sinh vướng mắc" not in text
 
 
+def _q1_monthly(texts: tuple[str, str, str]) -> str:
+    """The tiny quarter with one more recurring task, reported each month with ``texts``."""
+    extra = task("II.4.1", "II", ongoing=True, name="Tuyên truyền về CCHC trên Trang thông tin")
+    months = []
+    for m, text in zip(tiny_months(), texts, strict=True):
+        more = row(extra.id, "in_progress", None, 25, text)
+        months.append(replace(m, progress=(*m.progress, more)))
+    report = Report(tiny_context(months=tuple(months), the_plan=plan((*TASKS, extra))))
+    return body_text(report) + " ¶ " + text_of(report.appendix_tasks())
+
+
+def test_a_monthly_result_is_not_quoted_as_the_whole_period() -> None:
+    # each month's count differs: the quarter is not "đăng 05 tin, bài" (March's only)
+    text = _q1_monthly(
+        (
+            "Đăng 02 tin, bài về CCHC tại cuộc họp giao ban tháng 1.",
+            "Đăng 03 tin, bài về CCHC tại cuộc họp giao ban tháng 2.",
+            "Đăng 05 tin, bài về CCHC tại cuộc họp giao ban tháng 3.",
+        )
+    )
+    prose, appendix = text.split(" ¶ ")
+    assert "hằng tháng đăng tin, bài về CCHC tại cuộc họp giao ban" in prose
+    assert "05 tin" not in text and "giao ban tháng" not in text
+    assert "Hằng tháng đăng tin, bài về CCHC tại cuộc họp giao ban" in appendix
+    # the same count every month is a monthly figure
+    same = _q1_monthly(("Đăng 02 tin, bài về CCHC.",) * 3)
+    assert "hằng tháng đăng 02 tin, bài về CCHC" in same
+    # months that say different things: the task's name, not one month's words
+    other = _q1_monthly(("Rà soát văn bản.", "Họp tổ công tác.", "Đăng 05 tin, bài về CCHC."))
+    prose, appendix = other.split(" ¶ ")
+    assert "05 tin" not in prose and "tuyên truyền về CCHC trên Trang thông tin" in prose
+    assert "Tháng 3/2022: đăng 05 tin, bài về CCHC" in appendix  # March's words, said as such
+    # the same words without a count: quoted as written, not "hằng tháng"
+    plain = _q1_monthly(("Cập nhật TTHC trên Cổng dịch vụ công.",) * 3)
+    assert "hằng tháng cập nhật" not in plain and "cập nhật TTHC trên Cổng dịch vụ công" in plain
+
+
 def test_a_done_task_whose_result_gives_the_date_does_not_repeat_it() -> None:
     r = _q1_with({"II.1.1": "Đã ban hành Báo cáo số 12/BC-STN ngày 10/03/2022"})
     text = body_text(r)

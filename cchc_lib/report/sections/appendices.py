@@ -19,6 +19,7 @@ from cchc_lib.report.sections.common import (
     term,
     value_text,
 )
+from cchc_lib.report.sections.tasks import period_result
 from cchc_lib.report.words import (
     capitalize,
     date_text,
@@ -56,9 +57,24 @@ def _progress_cell(s: TaskState) -> str:
     return text
 
 
+def _recurring_result(ctx: ReportContext, s: TaskState) -> str:
+    """A recurring task's results over the period: "Hằng tháng …" for monthly work, a
+    month's own words marked with that month."""
+    text, how = period_result(ctx, s)
+    if how == "monthly":
+        return f"Hằng tháng {lower_first(text)}"
+    if how == "month" and s.source_month:
+        month = int(s.source_month[5:])
+        shown = f"{month:02d}" if month <= 2 else str(month)  # as date_text writes months
+        return f"Tháng {shown}/{s.source_month[:4]}: {lower_first(text)}"
+    return text
+
+
 def _task_row(ctx: ReportContext, s: TaskState, number: str) -> Row:
     task = ctx.plan.task(s.task_id)
     result = result_text(s.result)
+    if s.kind == "recurring" and result:
+        result = _recurring_result(ctx, s)
     return Row(
         (
             Cell.of(number, align="center"),

@@ -48,10 +48,15 @@ def _recurring(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
     if not recurring:
         return []
     idle = [s for s in recurring if s.status == "not_started" or not s.source_month]
-    results = _distinct([result_text(s.result) for s in recurring if s not in idle])
+    said_of = [_period_result(ctx, s) for s in recurring if s not in idle]
+    monthly = _distinct([text for text, every_month in said_of if every_month])
+    results = monthly + _distinct([text for text, every_month in said_of if not every_month])
     n = len(recurring) - len(idle)
     if results:
-        said = "; ".join(lower_first(r) for r in results[:4])
+        items = [lower_first(r) for r in results[:4]]
+        if monthly:  # "hằng tháng lồng ghép …; đăng tin, bài …" (the monthly ones come first)
+            items[0] = f"hằng tháng {items[0]}"
+        said = "; ".join(items)
         text = f"Các nhiệm vụ thường xuyên được triển khai theo kế hoạch: {said}"
     elif n and len(recurring) <= 2 and sum(len(name_of(ctx, s)) for s in recurring) <= 160:
         names = join_items([lower_first(name_of(ctx, s)) for s in recurring if s not in idle])
@@ -64,6 +69,83 @@ def _recurring(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
         names = join_items([f"“{name_of(ctx, s)}”" for s in idle])
         text += ("; riêng " if text else "") + f"nhiệm vụ {names} chưa triển khai"
     return [body(capitalize(text) + ".")]
+
+
+_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+_WHEN_WORDS = {"thang", "quy", "ngay", "tuan", "ky"}
+
+
+def period_result(ctx: ReportContext, s: TaskState) -> tuple[str, str]:
+    """What a recurring task's results say of the whole period: ``(text, how)``.
+
+    ``how`` is "period" when the text holds for the period (a period of one month, or the
+    same words every month), "monthly" when it tells what was done every month, "month" when
+    it is only the last month's. Results that differ from month to month only in their
+    numbers ("Đăng 02 tin, bài …", "Đăng 06 tin, bài …"; "… giao ban tháng 3") tell one month
+    each: the period's text keeps what they share, without the numbers (and the "tháng",
+    "quý" they follow). The same count every month is monthly too. Results that differ
+    otherwise are the last month's.
+    """
+    last = result_text(s.result)
+    if len(ctx.period.months) < 2:
+        return last, "period"
+    wanted = set(ctx.period.months)
+    texts = []
+    for m in ctx.months:
+        row = m.progress_of(s.task_id) if m.month in wanted else None
+        text = result_text(row.result) if row else ""
+        if text:
+            texts.append(text)
+    if len({fold(t).strip(" .;") for t in texts}) <= 1:
+        # the same count every month ("Đăng 02 tin, bài …" in January, February and March)
+        monthly = len(texts) >= 2 and _has_count(texts[0])
+        return last, "monthly" if monthly else "period"
+    shared = _shared_words(texts)
+    return (shared, "monthly") if shared else (last, "month")
+
+
+def _period_result(ctx: ReportContext, s: TaskState) -> tuple[str, bool]:
+    """:func:`period_result` for the prose: a month's words never stand for the period (the
+    task's name does), and whether the text tells a monthly activity."""
+    text, how = period_result(ctx, s)
+    if how == "month":
+        return name_of(ctx, s), False
+    return text, how == "monthly"
+
+
+def _has_count(text: str) -> bool:
+    """Whether ``text`` counts something ("02 tin, bài"), not only numbers a document or a
+    date ("Kế hoạch số 12/KH-SCT", "tháng 3")."""
+    words = text.split()
+    for before, word in zip(["", *words], words, strict=False):
+        if re.fullmatch(r"\d+", word.rstrip(",.;:)")) and fold(before) not in _WHEN_WORDS | {
+            "so",
+            "nam",
+        }:
+            return True
+    return False
+
+
+def _shared_words(texts: Sequence[str]) -> str:
+    """The words the texts share when they differ only in numbers; "" otherwise."""
+    split = [t.split() for t in texts]
+    if len({len(words) for words in split}) != 1:
+        return ""
+    kept: list[str] = []
+    for column in zip(*split, strict=True):
+        if len({fold(w) for w in column}) == 1:
+            kept.append(column[0])
+            continue
+        bare = [_NUMBER.fullmatch(w.rstrip(",.;:)")) for w in column]
+        if not all(bare):
+            return ""
+        tail = column[0][len(column[0].rstrip(",.;:)")) :]
+        if kept and fold(kept[-1]).strip(",.;:(") in _WHEN_WORDS:
+            kept.pop()
+        if tail and kept:
+            kept[-1] += tail
+    text = " ".join(kept).strip(" ,;:.")
+    return text if len(text.split()) >= 2 else ""
 
 
 # what says nothing a reader wants to know ("Thực hiện theo kế hoạch, không phát sinh …")
