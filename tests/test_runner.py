@@ -450,7 +450,9 @@ def test_failing_notebook_exit_1_keeps_good_output(project: Path, capsys) -> Non
     failed = nbformat.read(year / "failed" / "2022-Q1.ipynb", as_version=4)
     errors = [o for c in failed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert [e.ename for e in errors] == ["ValueError"]
-    log = sorted((project / "output" / "logs").glob("*.log"))[-1].read_text("utf-8")
+    log = max(
+        (project / "output" / "logs").glob("*.log"), key=lambda p: p.stat().st_mtime_ns
+    ).read_text("utf-8")
     assert "Traceback" in log or "ValueError" in log
 
 
