@@ -345,12 +345,11 @@ _PERIOD = {3: "quý I", 6: "6 tháng đầu năm", 9: "quý III", 12: "năm"}
 # months whose figures the quarter-end narrative speaks of: the official report it feeds
 _PERIOD_MONTHS = {3: range(1, 4), 6: range(1, 7), 9: range(7, 10), 12: range(1, 13)}
 _STRENGTHS = (
-    "Công tác CCHC được lãnh đạo cơ quan quan tâm chỉ đạo; {done}/{total} nhiệm vụ có thời hạn "
-    "đã hoàn thành, các nhiệm vụ thường xuyên được triển khai đúng tiến độ. Tỷ lệ hồ sơ "
-    "tiếp nhận trực tuyến đạt {online}, tỷ lệ giải quyết đúng hạn đạt {ontime}.",
-    "Các phòng, đơn vị chủ động triển khai nhiệm vụ; đã hoàn thành {done}/{total} nhiệm vụ có "
-    "thời hạn. Hồ sơ trực tuyến chiếm {online} tổng số hồ sơ tiếp nhận; {ontime} hồ sơ "
-    "được giải quyết trước và đúng hạn.",
+    "Công tác CCHC được lãnh đạo cơ quan quan tâm chỉ đạo; {done}, các nhiệm vụ thường xuyên "
+    "được triển khai đúng tiến độ. Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {online}, tỷ lệ giải "
+    "quyết đúng hạn đạt {ontime}.",
+    "Các phòng, đơn vị chủ động triển khai nhiệm vụ; {done}. Hồ sơ trực tuyến chiếm {online} "
+    "tổng số hồ sơ tiếp nhận; {ontime} hồ sơ được giải quyết trước và đúng hạn.",
 )
 _WEAKNESSES = (
     "{late}; một số hồ sơ còn giải quyết quá hạn; tỷ lệ thanh toán trực tuyến chưa cao.",
@@ -377,9 +376,23 @@ _PROPOSALS = (
 )
 
 
-def _late_text(n: int) -> str:
-    if n:
-        return f"Còn {n:02d} nhiệm vụ chậm so với thời hạn của Kế hoạch"
+def _done_text(done: int, on_time: int, total: int, year_end: bool) -> str:
+    """What was done, as the focal officer writes it: the year's share at year end, the
+    count (with those on time) before it; never "03/14" as a strength in March."""
+    if year_end:
+        return f"đã hoàn thành {done:02d}/{total:02d} nhiệm vụ có thời hạn"
+    if not done:
+        return "các nhiệm vụ có thời hạn đang được triển khai theo tiến độ"
+    timely = "đều đúng hạn" if on_time == done else f"{on_time:02d} nhiệm vụ đúng hạn"
+    return f"đã hoàn thành {done:02d} nhiệm vụ có thời hạn ({timely})"
+
+
+def _late_text(overdue: int, late: int) -> str:
+    """Overdue tasks; else those completed late; else the usual reservation."""
+    if overdue:
+        return f"Còn {overdue:02d} nhiệm vụ chậm so với thời hạn của Kế hoạch"
+    if late:
+        return f"Có {late:02d} nhiệm vụ hoàn thành chậm so với thời hạn của Kế hoạch"
     return "Các nhiệm vụ cơ bản đúng tiến độ nhưng chất lượng một số sản phẩm chưa cao"
 
 
@@ -408,13 +421,18 @@ def _narrative(
         for p in progress
         if p.status != "done" and (end := ends.get(p.task_id)) is not None and end < cutoff
     )
+    done = [p for p in timed if p.status == "done"]
+    late = sum(
+        1
+        for p in done
+        if (due := tracks[p.task_id].due) and p.completed_on and p.completed_on > due
+    )
     fields = {
         "period": _PERIOD[month],
-        "done": sum(p.status == "done" for p in timed),
-        "total": len(timed),
+        "done": _done_text(len(done), len(done) - late, len(timed), month == 12),
         "online": fmt_pct(100 * total("hs_truc_tuyen") / received),
         "ontime": fmt_pct(100 * (resolved - total("hs_tre_han")) / resolved),
-        "late": _late_text(overdue),
+        "late": _late_text(overdue, late),
     }
     texts = (_STRENGTHS, _WEAKNESSES, _CAUSES, _NEXT, _PROPOSALS)
     return {
