@@ -153,7 +153,16 @@ def _warm_renderer(formats: Sequence[str]) -> threading.Thread:
     While the kernel executes the notebook this process only waits for messages, so the
     ~2 s of imports and font loading the first export would pay run on the idle time.
     Errors are left for the export step, which raises them with their report.
+
+    What the execution imports (papermill, nbclient, jupyter_client, nbformat, traitlets) is
+    imported here first, in the calling thread: nbconvert imports some of the same modules,
+    and two threads importing one package at once can meet in Python's import locks, which
+    then hand one of them a partly initialised module ("cannot import name
+    'AsyncKernelManager' from partially initialized module 'jupyter_client.manager'"; seen
+    with no cached bytecode, as on a fresh machine).
     """
+    import papermill  # noqa: F401  # before the thread: see above
+    import papermill.execute  # noqa: F401
 
     def warm() -> None:
         with suppress(Exception):
