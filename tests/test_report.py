@@ -89,7 +89,8 @@ ANNEX_I = "Phụ lục I TIẾN ĐỘ"
 HEADLINES = {
     "2022-H1": (
         "Tính đến ngày 14/6/2022, trong 14 nhiệm vụ có thời hạn, có 05 nhiệm vụ đã đến hạn "
-        "(đúng hạn 03, quá hạn chưa hoàn thành 02); 01 nhiệm vụ đến hạn trước ngày 30/6/2022; "
+        "(đúng hạn 03, quá hạn chưa hoàn thành 02); 01 nhiệm vụ đến hạn trước ngày 30/6/2022 "
+        "(đang thực hiện 01); "
         "08 nhiệm vụ chưa đến hạn (đang thực hiện 07, chưa triển khai 01). 18 nhiệm vụ thường "
         "xuyên được triển khai theo kế hoạch."
     ),
@@ -247,7 +248,19 @@ def test_annual_extras(reports):
     assert "3. Đánh giá kết quả thực hiện Kế hoạch CCHC năm 2022" in text
     assert "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2023" in text
     assert "Chỉ số CCHC năm 2022" in text
-    assert "Năm 2021, Sở hoàn thành 14/14 nhiệm vụ có thời hạn." in text  # data/2021
+    # data/2021, as that year's own plan judged it
+    assert "Năm 2021, Sở hoàn thành 14/14 nhiệm vụ có thời hạn (12 đúng hạn, 02 chậm)." in text
+    # the balance of targets uses the words of Phụ lục II and adds up
+    assert (
+        "Trong 23 chỉ tiêu của Kế hoạch (chi tiết tại Phụ lục II): đạt 11, hoàn thành 07, "
+        "hoàn thành chậm 01, chưa đạt 03, chưa đánh giá được 01 (thứ hạng Chỉ số CCHC chưa "
+        "được công bố)." in text
+    )
+    assert (
+        "Kết quả Chỉ số CCHC năm 2022 chưa được công bố; năm 2021, Sở xếp thứ 15 (tăng 01 bậc "
+        "so với năm 2020); năm 2022, Sở phấn đấu đạt chỉ tiêu của Kế hoạch (tăng ít nhất 03 "
+        "bậc, phấn đấu 05 bậc)." in text
+    )
     assert "3. Đánh giá kết quả" not in text_of(reports["2022-Q3"][1])
 
 
@@ -418,5 +431,19 @@ def test_dossier_figures_and_phu_luc_iii_are_the_exports(reports, data_dir, code
     assert f"Tổng cộng {total} {fmt_int(t.tu_ky_truoc)} {fmt_int(t.da_giai_quyet)}" in annex
     assert len(stats.groups) >= 3
     assert all(key in annex for key, _ in stats.groups)
+    # the body adds up as the form does: carried over + received = resolved + pending
+    assert t.tong_nhan == t.da_giai_quyet + t.dang_giai_quyet
+    body = text[: text.find(ANNEX_I)]
+    assert (
+        f"cùng {fmt_int(t.tu_ky_truoc)} hồ sơ kỳ trước chuyển sang, tổng số hồ sơ phải giải "
+        f"quyết là {fmt_int(t.tong_nhan)}; đã giải quyết {fmt_int(t.da_giai_quyet)} hồ sơ"
+    ) in body
     # the bundled workbooks agree with the export: nothing to tell the analyst
     assert not [c for c in doc.ctx.checks if "danh sách hồ sơ" in c]
+
+
+def test_a_rank_change_is_said_in_places(reports):
+    """15th after 16th is up one place, not "−1" (Phụ lục II)."""
+    _, html = reports["2022-H1"]
+    text = text_of(html)
+    assert "Xếp hạng Chỉ số CCHC năm trước hạng 15 16 Tăng 1 bậc" in text

@@ -85,7 +85,8 @@ def test_headline_counts_time_bound_tasks_apart_from_recurring_ones(report) -> N
     text = text_of(report.direction())
     assert (
         "Tính đến ngày 14/3/2022, trong 05 nhiệm vụ có thời hạn, có 02 nhiệm vụ đã đến hạn "
-        "(đúng hạn 01, chậm 01); 01 nhiệm vụ đến hạn trước ngày 31/3/2022; 02 nhiệm vụ chưa "
+        "(đúng hạn 01, chậm 01); 01 nhiệm vụ đến hạn trước ngày 31/3/2022 (đang thực hiện 01); "
+        "02 nhiệm vụ chưa "
         "đến hạn (đang thực hiện 01, chưa triển khai 01). 01 nhiệm vụ thường xuyên được triển "
         "khai theo kế hoạch." in text
     )

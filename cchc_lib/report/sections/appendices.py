@@ -128,9 +128,12 @@ def appendix_tasks(ctx: ReportContext) -> Fragment:
     return Fragment(tuple(blocks))
 
 
-def _change(value: float | None, pct: bool = False) -> str:
+def _change(value: float | None, pct: bool = False, rank: bool = False) -> str:
     if value is None:
         return "—"
+    if rank:  # a smaller place is better: 15th after 16th is up one place
+        n = -round(value)
+        return f"Tăng {n} bậc" if n > 0 else ("Giữ nguyên" if n == 0 else f"Giảm {-n} bậc")
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     return f"{sign}{fmt_number(abs(value), 1)}{' điểm %' if pct else ''}"
 
@@ -154,7 +157,7 @@ def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -
     out: list[Row] = []
     stt = 0
 
-    def add(code: str, name: str, unit: str, pct: bool) -> None:
+    def add(code: str, name: str, unit: str, pct: bool, rank: bool = False) -> None:
         nonlocal stt
         stt += 1
         show = (lambda v: fmt_pct(v) or "—") if pct else (lambda v: value_text(code, v))
@@ -170,7 +173,7 @@ def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -
             if pct and row.current is not None and row.previous is not None:
                 change = shown_difference(row.current, row.previous)  # as the cells print
             cells.append(Cell.of(show(row.previous), align="right"))
-            cells.append(Cell.of(_change(change, pct), align="right"))
+            cells.append(Cell.of(_change(change, pct, rank), align="right"))
         out.append(Row(tuple(cells)))
 
     for group, name in catalog.groups:
@@ -178,7 +181,8 @@ def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -
         if codes:
             out.append(Row((Cell.of(name, colspan=width),), "group"))
         for code in codes:
-            add(code, catalog[code].name, catalog[code].unit_label, catalog[code].unit == "%")
+            unit = catalog[code].unit
+            add(code, catalog[code].name, catalog[code].unit_label, unit == "%", unit == "rank")
     rates = [(code, name) for code, (name, _, _) in RATES.items() if code in current]
     if rates:
         out.append(Row((Cell.of("Tỷ lệ", colspan=width),), "group"))

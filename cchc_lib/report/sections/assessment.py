@@ -16,7 +16,7 @@ from cchc_lib.report.draft import (
 from cchc_lib.report.sections.common import body, item, name_of, paragraphs, progress_words
 from cchc_lib.report.sections.direction import headline
 from cchc_lib.report.sections.tasks import changes
-from cchc_lib.report.words import count, join_items, self_name
+from cchc_lib.report.words import count, join_items, lower_first, plan_value, self_name
 
 
 def _part(ctx: ReportContext, key: str, draft: Callable[[ReportContext], str]) -> list[Block]:
@@ -41,18 +41,29 @@ def _weaknesses(ctx: ReportContext) -> list[Block]:
 
 def _targets_balance(ctx: ReportContext) -> str:
     targets = ctx.results.targets
-    met = [t for t in targets if t.status in ("met", "done", "done_late")]
-    missed = [t for t in targets if t.status == "not_met"]
+    # the words of Phụ lục II's "Đánh giá" column, so that the counts can be found there
+    said = [
+        ("đạt", ("met",)),
+        ("hoàn thành", ("done",)),
+        ("hoàn thành chậm", ("done_late",)),
+        ("chưa đạt", ("not_met",)),
+        ("chưa hoàn thành", ("overdue", "in_progress", "not_started")),
+    ]
+    parts = [
+        f"{label} {count(n)}"
+        for label, states in said
+        if (n := sum(1 for t in targets if t.status in states))
+    ]
     unknown = [t for t in targets if t.status in ("unknown", "no_data", "no_link")]
-    text = (
-        f"Trong {count(len(targets))} chỉ tiêu của Kế hoạch (chi tiết tại Phụ lục II): đạt "
-        f"{count(len(met))}"
-    )
-    if missed:
-        text += f", chưa đạt {count(len(missed))}"
     if unknown:
-        text += f", chưa đánh giá được {count(len(unknown))} (chưa có kết quả công bố)"
-    return text + "."
+        why = (
+            "thứ hạng Chỉ số CCHC chưa được công bố"
+            if all(t.unit == "rank" for t in unknown)
+            else "chưa có số liệu"
+        )
+        parts.append(f"chưa đánh giá được {count(len(unknown))} ({why})")
+    text = f"Trong {count(len(targets))} chỉ tiêu của Kế hoạch (chi tiết tại Phụ lục II): "
+    return text + ", ".join(parts) + "."
 
 
 def _par_index(ctx: ReportContext) -> str | None:
@@ -68,14 +79,18 @@ def _par_index(ctx: ReportContext) -> str | None:
         if before is not None:
             text += f" (năm {year - 1} xếp thứ {count(before)})"
         return text + "."
-    text = (
-        f"Kết quả Chỉ số CCHC năm {year} chưa được công bố (thường công bố trong quý I – quý II "
-        f"năm {year + 1})"
-    )
+    text = f"Kết quả Chỉ số CCHC năm {year} chưa được công bố"
     if before is not None:
         text += f"; năm {year - 1}, {me} xếp thứ {count(before)}"
+        last = ctx.previous_year
+        earlier = last.indicators.get("xep_hang_nam_truoc") if last is not None else None
+        if earlier is not None and earlier != before:
+            moved = int(earlier - before)  # a smaller place is better
+            way = "tăng" if moved > 0 else "giảm"
+            text += f" ({way} {count(abs(moved))} bậc so với năm {year - 2})"
     if targets:
-        text += f"; {me} phấn đấu đạt chỉ tiêu của Kế hoạch về thứ hạng Chỉ số CCHC"
+        goal = lower_first(plan_value(targets[0]))
+        text += f"; năm {year}, {me} phấn đấu đạt chỉ tiêu của Kế hoạch ({goal})"
     return text + "."
 
 
@@ -90,9 +105,14 @@ def _comparison(ctx: ReportContext) -> str:
     if previous.summary is not None:
         p = previous.summary
         done = p.timed - p.timed_overdue - _open(p)
+        how = (
+            f" ({count(p.done_on_time)} đúng hạn, {count(p.done_late)} chậm)"
+            if p.done_late and p.done_on_time + p.done_late == done
+            else ""
+        )
         sentences.append(
             f"Năm {prev_year}, {self_name(ctx.agency)} hoàn thành {count(done)}/{count(p.timed)} "
-            "nhiệm vụ có thời hạn."
+            f"nhiệm vụ có thời hạn{how}."
         )
     moved = []
     for what, code, rate in (

@@ -72,11 +72,18 @@ def headline(ctx: ReportContext) -> list[str]:
     else:
         parts.append("chưa có nhiệm vụ nào đến hạn")
     if s.timed_due_soon:
-        soon_done = (
-            f", đã hoàn thành {count(s.timed_due_soon_done)}" if s.timed_due_soon_done else ""
+        # each state named, so that the counts add up to the table's columns
+        soon = [x for x in timed if x.due == "due_soon"]
+        states_of = (
+            ("đã hoàn thành", lambda x: x.status == "done"),
+            ("đang thực hiện", lambda x: x.status == "in_progress"),
+            ("chưa triển khai", lambda x: x.status == "not_started"),
         )
+        said = [(label, sum(1 for x in soon if test(x))) for label, test in states_of]
+        how = ", ".join(f"{label} {count(n)}" for label, n in said if n)
         parts.append(
-            f"{count(s.timed_due_soon)} nhiệm vụ đến hạn trước {on(month_end(ctx.period))}{soon_done}"
+            f"{count(s.timed_due_soon)} nhiệm vụ đến hạn trước {on(month_end(ctx.period))}"
+            + (f" ({how})" if how else "")
         )
     if s.timed_later:
         later = (

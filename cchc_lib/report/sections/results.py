@@ -79,6 +79,12 @@ def dossier_paragraph(ctx: ReportContext) -> Paragraph | None:
         channels.append(f"trực tiếp {count(direct)} hồ sơ")
     if channels:
         text += f", trong đó: {', '.join(channels)}"
+    carried = v.get("hs_ky_truoc")
+    if carried:  # so that resolved and pending add up to what there was to resolve
+        text += (
+            f"; cùng {count(carried)} hồ sơ kỳ trước chuyển sang, tổng số hồ sơ phải giải "
+            f"quyết là {count(received + carried)}"
+        )
     early, ontime, late = (v.get(c) for c in ("hs_truoc_han", "hs_dung_han", "hs_tre_han"))
     if None not in (early, ontime, late):
         resolved = (early or 0) + (ontime or 0) + (late or 0)
