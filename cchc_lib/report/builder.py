@@ -37,15 +37,24 @@ def expand_abbreviations(fragments: list[Fragment]) -> list[Fragment]:
 
 
 def _expand_run(run: Run, pending: dict[str, str]) -> Run:
+    """The first use of each pending abbreviation, or of its full form, whichever comes
+    first: "TTHC" becomes "thủ tục hành chính (TTHC)"; a first "dịch vụ công trực tuyến"
+    becomes "dịch vụ công trực tuyến (DVCTT)"."""
     text = run.text
     for abbr, full in list(pending.items()):
-        m = re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text)
-        if m is None:
+        short = re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text)
+        spelled = re.search(rf"(?<!\w){re.escape(full)}(?!\w)", text, re.IGNORECASE)
+        if short is None and spelled is None:
             continue
         del pending[abbr]
-        if text[: m.start()].endswith("("):
+        if spelled is not None and (short is None or spelled.start() < short.start()):
+            if not text[spelled.end() :].startswith(f" ({abbr})"):
+                text = text[: spelled.end()] + f" ({abbr})" + text[spelled.end() :]
+            continue
+        assert short is not None
+        if text[: short.start()].endswith("("):
             continue  # already spelled out: "cải cách hành chính (CCHC)"
-        text = text[: m.start()] + f"{full} ({abbr})" + text[m.end() :]
+        text = text[: short.start()] + f"{full} ({abbr})" + text[short.end() :]
     return replace(run, text=text) if text != run.text else run
 
 
