@@ -447,3 +447,21 @@ def test_a_rank_change_is_said_in_places(reports):
     _, html = reports["2022-H1"]
     text = text_of(html)
     assert "Xếp hạng Chỉ số CCHC năm trước hạng 15 16 Tăng 1 bậc" in text
+
+
+def test_tasks_not_yet_due_are_named_and_grouped_by_deadline(reports):
+    q1 = text_of(reports["2022-Q1"][1])
+    said = q1[q1.find("6. Xây dựng và phát triển") :]
+    said = said[: said.find("(chi tiết tại Phụ lục I)")]
+    # four tasks of one deadline said together, the deadline once
+    assert said.count("(thời hạn: quý II, III)") == 1
+    assert (
+        "“Xây dựng phòng họp trực tuyến đáp ứng yêu cầu nhiệm vụ” (thời hạn: quý II, III)" in said
+    )
+    # one task under way is named, with one word for its state
+    assert "(thời hạn: theo Kế hoạch năm) đang thực hiện" in q1
+    assert "đang được triển khai" not in q1
+    # a quarter that does not start the year says the completions are the quarter's
+    q3 = text_of(reports["2022-Q3"][1])
+    assert "Trong quý III năm 2022, đã hoàn thành 01 nhiệm vụ:" in q3
+    assert "Đã hoàn thành 02 nhiệm vụ:" in q1

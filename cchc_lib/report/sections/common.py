@@ -89,7 +89,7 @@ def deadline_words(ctx: ReportContext, s: TaskState) -> str:
     return f"ngày {date_text(s.deadline_end)}" if s.deadline_end else "không ghi thời hạn"
 
 
-_TIME_WORDS = re.compile(r"\b(?:Quý|Tháng|Năm|Trước|Trong|Từ|Đến|Hàng|Hằng|Thường|Định)\b")
+_TIME_WORDS = re.compile(r"\b(?:Quý|Tháng|Năm|Trước|Trong|Từ|Đến|Hàng|Hằng|Thường|Định|Theo)\b")
 
 
 def done_item(ctx: ReportContext, s: TaskState) -> Paragraph:

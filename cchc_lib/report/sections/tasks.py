@@ -180,8 +180,9 @@ def task_blocks(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
         if s.kind == "timed" and s.due == "later" and s.status not in ("done", "stopped")
     ]
     blocks: list[Block] = []
-    if done:
-        blocks.append(lead(f"Đã hoàn thành {count(len(done))} nhiệm vụ:"))
+    if done:  # done in the period: "Trong quý III năm 2022" when it does not start the year
+        when = f"{in_period(ctx)}, đã" if ctx.period.months[0][5:] != "01" else "Đã"
+        blocks.append(lead(f"{when} hoàn thành {count(len(done))} nhiệm vụ:"))
         blocks += [done_item(ctx, s) for s in done]
     if overdue:
         blocks.append(lead("Nhiệm vụ đã quá hạn nhưng chưa hoàn thành:"))
@@ -191,15 +192,14 @@ def task_blocks(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
         blocks += [open_item(ctx, s, why=False) for s in soon]
     if later:
         waiting = [s for s in later if s.status == "not_started" or not s.source_month]
-        moving = len(later) - len(waiting)
+        moving = [s for s in later if s not in waiting]
         parts = []
-        if moving:
-            parts.append(f"{count(moving)} nhiệm vụ đang được triển khai")
+        if len(moving) > 2:
+            parts.append(f"{count(len(moving))} nhiệm vụ đang thực hiện")
+        elif moving:
+            parts.append(f"nhiệm vụ {_named_with_deadlines(ctx, moving)} đang thực hiện")
         if waiting:
-            names = join_items(
-                [f"“{name_of(ctx, s)}” (thời hạn: {deadline_words(ctx, s)})" for s in waiting]
-            )
-            parts.append(f"nhiệm vụ {names} chưa triển khai")
+            parts.append(f"nhiệm vụ {_named_with_deadlines(ctx, waiting)} chưa triển khai")
         others = "khác " if blocks else ""
         blocks.append(
             body(
@@ -209,6 +209,15 @@ def task_blocks(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
         )
     blocks += _recurring(ctx, states)
     return blocks
+
+
+def _named_with_deadlines(ctx: ReportContext, states: Sequence[TaskState]) -> str:
+    """ "“A” (thời hạn: quý II)", or tasks of one deadline together: "“A”, “B” và “C” (thời
+    hạn: quý II, III)"."""
+    groups: dict[str, list[str]] = {}
+    for s in states:
+        groups.setdefault(deadline_words(ctx, s), []).append(f"“{name_of(ctx, s)}”")
+    return join_items([f"{join_items(names)} (thời hạn: {d})" for d, names in groups.items()])
 
 
 # --- figures in a sentence ----------------------------------------------------------
