@@ -57,6 +57,8 @@ class Indicator:
     group: str
     optional: bool = False  # a blank value is allowed (never required in a month)
     owner: str = ""  # the unit that reports it; "" = the focal unit
+    since_year_start: bool = False  # a stock counted from 1 January ("… từ đầu năm"): set
+    # beside the same period of another year, never beside a period that ends another year
 
 
 @dataclass(frozen=True)

@@ -465,3 +465,16 @@ def test_tasks_not_yet_due_are_named_and_grouped_by_deadline(reports):
     q3 = text_of(reports["2022-Q3"][1])
     assert "Trong quý III năm 2022, đã hoàn thành 01 nhiệm vụ:" in q3
     assert "Đã hoàn thành 02 nhiệm vụ:" in q1
+
+
+def test_counts_from_the_year_start_are_not_set_beside_last_years_quarter(reports):
+    """Q1's "có phát sinh hồ sơ từ đầu năm" is not compared with Q4 of last year (a whole
+    year's count), only with Q1 of last year; the note says why, once."""
+    text = text_of(reports["2022-Q1"][1])
+    annex = text[text.find("Phụ lục II SỐ LIỆU") :]
+    row = annex[annex.find("Số TTHC có phát sinh hồ sơ từ đầu năm thủ tục") :][:70]
+    assert re.match(r"Số TTHC có phát sinh hồ sơ từ đầu năm thủ tục \d+ — — \d+ [+−]?\d+", row)
+    assert annex.count("được tính từ đầu năm nên không so sánh với quý IV năm 2021") == 1
+    # the same quarter of last year, and the year's own report, compare as usual
+    y = text_of(reports["2022-Y"][1])
+    assert "được tính từ đầu năm nên không so sánh" not in y

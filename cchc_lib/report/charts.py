@@ -183,7 +183,7 @@ def dossiers(results: Results, rule: str = "official") -> Chart | None:
             color="black",
             marker="o",
             linewidth=1.4,
-            label="Tỷ lệ giải quyết đúng hạn (%)",
+            label="Tỷ lệ giải quyết trước hạn và đúng hạn (%)",
         )
         for xi, r in zip(x, rates, strict=True):
             if r is not None and len(points) <= 6:  # twelve labels would collide
@@ -197,7 +197,7 @@ def dossiers(results: Results, rule: str = "official") -> Chart | None:
                 )
     ax2.set_ylim(0, 115)
     ax2.tick_params(axis="y", labelsize=10)
-    ax2.set_ylabel("Tỷ lệ đúng hạn (%)", fontsize=10)
+    ax2.set_ylabel("Tỷ lệ trước hạn và đúng hạn (%)", fontsize=10)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(

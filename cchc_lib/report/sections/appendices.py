@@ -24,6 +24,7 @@ from cchc_lib.report.words import (
     capitalize,
     date_text,
     first_sentence,
+    join_items,
     lower_first,
     on,
     result_text,
@@ -145,7 +146,8 @@ def _columns(ctx: ReportContext) -> list[tuple[str, Comparison]]:
         out.append((capitalize(ctx.previous.period.label), ctx.previous))
     last = ctx.last_year
     if last is not None and (ctx.previous is None or last.period != ctx.previous.period):
-        out.append((f"Cùng kỳ năm {last.period.year}", last))
+        same = "Năm" if ctx.is_annual else "Cùng kỳ năm"  # a year's figures beside last year's
+        out.append((f"{same} {last.period.year}", last))
     return out
 
 
@@ -159,6 +161,7 @@ def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -
 
     def add(code: str, name: str, unit: str, pct: bool, rank: bool = False) -> None:
         nonlocal stt
+        since_start = code in catalog and catalog[code].since_year_start
         stt += 1
         show = (lambda v: fmt_pct(v) or "—") if pct else (lambda v: value_text(code, v))
         cells: list[Cell] = [
@@ -167,8 +170,20 @@ def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -
             Cell.of(unit, align="center"),
             Cell.of(show(current[code].current), align="right"),
         ]
-        for rows in other:
+        for (_, compared), rows in zip(others, other, strict=True):
             row = rows[code]
+            then, now = compared.period, ctx.period
+            if (
+                since_start
+                and then.year != now.year
+                and (then.kind, then.index)
+                != (
+                    now.kind,
+                    now.index,
+                )
+            ):  # Q1's count from 1 January beside last year's whole-year count: no comparison
+                cells += [Cell.of("—", align="right"), Cell.of("—", align="right")]
+                continue
             change = row.change
             if pct and row.current is not None and row.previous is not None:
                 change = shown_difference(row.current, row.previous)  # as the cells print
@@ -189,6 +204,23 @@ def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -
         for code, name in rates:
             add(code, name, "%", True)
     return out
+
+
+def _not_compared(ctx: ReportContext, others: list[tuple[str, Comparison]]) -> str:
+    """Why the rows counted from 1 January have "—" beside a period of another year."""
+    catalog = plan_catalog(ctx.plan)
+    now = ctx.period
+    apart = [
+        c.period.label
+        for _, c in others
+        if c.period.year != now.year and (c.period.kind, c.period.index) != (now.kind, now.index)
+    ]
+    shown = {code for code, _ in ctx.results.indicators}
+    names = [i.name for i in catalog.indicators if i.since_year_start and i.code in shown]
+    if not names or not apart:
+        return ""
+    what = join_items([f"“{n}”" for n in names])
+    return f"Các chỉ số {what} được tính từ đầu năm nên không so sánh với {join_items(apart)}."
 
 
 def appendix_statistics(ctx: ReportContext) -> Fragment:
@@ -218,6 +250,9 @@ def appendix_statistics(ctx: ReportContext) -> Fragment:
     if not others:
         note = f"Chưa có số liệu {ctx.period.previous.label} để so sánh."
         blocks.append(Paragraph.of(f"Ghi chú: {note}", style="note"))
+    apart = _not_compared(ctx, others)
+    if apart:
+        blocks.append(Paragraph.of(f"Ghi chú: {apart}", style="note"))
     blocks += [
         caption("2. Kết quả thực hiện các chỉ tiêu của Kế hoạch"),
         targets_table(ctx.results.targets),

@@ -166,7 +166,7 @@ def _area(ctx: ReportContext, n: int, code: str, title: str, chart_no: list[int]
             chart_no[0] += 1
             fig = figure(
                 chart,
-                f"Biểu đồ {chart_no[0]}. Hồ sơ TTHC tiếp nhận theo tháng báo cáo và tỷ lệ giải quyết đúng hạn",
+                f"Biểu đồ {chart_no[0]}. Hồ sơ TTHC tiếp nhận theo tháng báo cáo và tỷ lệ giải quyết trước hạn, đúng hạn",
             )
             if fig is not None:
                 blocks.append(fig)
