@@ -99,3 +99,21 @@ def test_no_last_year_is_a_note(tmp_path):
     c = load_comparisons(current)
     assert c.previous is not None and c.last_year is None
     assert any("không có số liệu năm 2021" in n for n in c.notes)
+
+
+def test_carried_over_must_be_what_the_period_before_left_pending(q1, tmp_path):
+    # the bundled years agree: January 2022 carries in what December 2021 left pending
+    c = load_comparisons(q1)
+    left = c.previous.indicators["hs_dang_giai_quyet"] + (
+        c.previous.indicators["hs_qua_han_chua_giai_quyet"] or 0
+    )
+    assert dict(q1.results.indicators)["hs_ky_truoc"] == left == 15
+    # a last year that left 31 pending: one of the two figures is wrong, and the analyst is told
+    totals = tmp_path / "totals.yaml"
+    totals.write_text(
+        "periods:\n  2021-Q4: {hs_dang_giai_quyet: 31, hs_qua_han_chua_giai_quyet: 0}\n",
+        encoding="utf-8",
+    )
+    (note,) = [n for n in load_comparisons(q1, previous_year_data=totals).notes if "chuyển" in n]
+    assert "quý I năm 2022 là 15" in note and "quý IV năm 2021 còn 31" in note
+    assert "hs_ky_truoc" in note

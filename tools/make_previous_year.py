@@ -40,7 +40,13 @@ def main() -> None:
             shutil.copyfile(side, plan_path.with_name(plan_path.stem + suffix))
     plan = load_plan(plan_path)
     assert plan.meta.year == 2021, plan.meta.year
-    paths = generate_year(plan, 2021, OUT, seed=2021)
+    # the dossiers pending at the end of 2021 are those January 2022 carried in
+    from cchc_lib.monthly import load_month
+
+    january = load_month(ROOT / "data" / "2022" / "2022-01.xlsx", load_plan(SEED))
+    carried = dict(january.indicators)["hs_ky_truoc"]
+    assert carried is not None
+    paths = generate_year(plan, 2021, OUT, seed=2021, closing_pending=int(carried))
     print(f"{plan_path.relative_to(ROOT)} and {len(paths)} workbooks in {OUT.relative_to(ROOT)}/")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc_lib.errors import CchcError, Problem
+from cchc_lib.fmt import fmt_int
 from cchc_lib.indicators.compute import compute
 from cchc_lib.indicators.exports import Exports, apply_exports, load_exports
 from cchc_lib.indicators.links import Link, load_links
@@ -190,7 +191,32 @@ def load_comparisons(
             found[slot], note = history.comparison(other)
         if note and note not in notes:
             notes.append(note)
+    before = found.get("previous")
+    if before is not None:
+        notes += _carried_differs(current, period, before)
     return Comparisons(found.get("previous"), found.get("last_year"), tuple(notes))
+
+
+_PENDING = ("hs_dang_giai_quyet", "hs_qua_han_chua_giai_quyet")
+
+
+def _carried_differs(current: PeriodData, period: Period, before: Comparison) -> list[str]:
+    """The dossiers carried into the period are those pending at the end of the one before;
+    two figures that differ are told to the analyst (one of them is wrong)."""
+    carried = dict(current.results.indicators).get("hs_ky_truoc")
+    pending = [before.indicators.get(code) for code in _PENDING]
+    if carried is None or pending[0] is None:
+        return []
+    left = sum(v or 0 for v in pending)
+    if left == carried:
+        return []
+    n = fmt_int
+    return [
+        f"Số hồ sơ kỳ trước chuyển sang của {period.label} là {n(carried)}, nhưng đến hết "
+        f"{before.period.label} còn {n(left)} hồ sơ đang giải quyết ({before.source}): hai số "
+        "này phải bằng nhau; kiểm tra lại mã hs_ky_truoc của tháng đầu kỳ và mã "
+        "hs_dang_giai_quyet, hs_qua_han_chua_giai_quyet của tháng cuối kỳ trước."
+    ]
 
 
 class _History:

@@ -341,6 +341,19 @@ def _indicators(
     return months
 
 
+def _close_year(december: dict, closing: int) -> None:
+    """December's figures changed to leave ``closing`` dossiers pending, the flows kept
+    consistent (received + carried = resolved + pending)."""
+    left = december["hs_dang_giai_quyet"] + (december["hs_qua_han_chua_giai_quyet"] or 0)
+    more = left - closing
+    if more > 0:  # resolve them, on time
+        december["hs_dung_han"] += more
+    else:  # fewer were received
+        december["hs_tiep_nhan"] += more
+        december["hs_truc_tuyen"] = min(december["hs_truc_tuyen"], december["hs_tiep_nhan"])
+    december["hs_dang_giai_quyet"] = closing - (december["hs_qua_han_chua_giai_quyet"] or 0)
+
+
 _PERIOD = {3: "quý I", 6: "6 tháng đầu năm", 9: "quý III", 12: "năm"}
 # months whose figures the quarter-end narrative speaks of: the official report it feeds
 _PERIOD_MONTHS = {3: range(1, 4), 6: range(1, 7), 9: range(7, 10), 12: range(1, 13)}
@@ -448,9 +461,13 @@ def generate_year(
     seed: int = 2022,
     unit_scale: float = 1.0,
     by_unit: bool = False,
+    closing_pending: int | None = None,
 ) -> list[Path]:
     """Write ``YYYY-01.xlsx`` … ``YYYY-12.xlsx`` into ``out_dir`` (created if needed); with
     ``by_unit``, one workbook per unit and month instead: ``YYYY-MM/<unit>.xlsx``.
+
+    ``closing_pending``: the dossiers to leave pending at the year's last cut-off (the next
+    year's first "kỳ trước chuyển sang"); December resolves, or receives, the difference.
 
     Deterministic: the same arguments give byte-identical files (and the same figures with or
     without ``by_unit``). Returns the paths.
@@ -461,6 +478,8 @@ def generate_year(
     catalog = plan_catalog(plan)
     tracks = _tracks(plan, year, rng)
     series = _indicators(plan, year, rng, unit_scale, random.Random(seed * 7919 + 13))
+    if closing_pending is not None:
+        _close_year(series[-1], closing_pending)
     words = random.Random(seed * 104729 + 7)  # the units' wording: its own stream
     paths = []
     for m in range(1, 13):
