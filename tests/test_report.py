@@ -478,3 +478,16 @@ def test_counts_from_the_year_start_are_not_set_beside_last_years_quarter(report
     # the same quarter of last year, and the year's own report, compare as usual
     y = text_of(reports["2022-Y"][1])
     assert "được tính từ đầu năm nên không so sánh" not in y
+
+
+def test_last_years_rank_is_said_once_published(reports):
+    """Published in the spring: not in Q1 (the workbooks leave it blank until April), in H1
+    and Q3 in section I, in the year's report with the aim (III.3)."""
+    said = (
+        "Kết quả Chỉ số CCHC năm 2021 đã được công bố: Sở xếp thứ 15 (tăng 01 bậc so với năm 2020)."
+    )
+    assert said in text_of(reports["2022-H1"][1]) and said in text_of(reports["2022-Q3"][1])
+    assert "Chỉ số CCHC năm 2021" not in text_of(reports["2022-Q1"][1])
+    year = text_of(reports["2022-Y"][1])
+    assert year.count("Sở xếp thứ 15 (tăng 01 bậc so với năm 2020)") == 1
+    assert year.count("Năm 2022, đã hoàn thành 14/14 nhiệm vụ có thời hạn") == 1  # I.3 only

@@ -14,9 +14,9 @@ from cchc_lib.report.draft import (
     overdue_lines,
 )
 from cchc_lib.report.sections.common import body, item, name_of, paragraphs, progress_words
-from cchc_lib.report.sections.direction import headline
+from cchc_lib.report.sections.direction import par_index
 from cchc_lib.report.sections.tasks import changes
-from cchc_lib.report.words import count, join_items, lower_first, plan_value, self_name
+from cchc_lib.report.words import count, join_items, self_name
 
 
 def _part(ctx: ReportContext, key: str, draft: Callable[[ReportContext], str]) -> list[Block]:
@@ -66,34 +66,6 @@ def _targets_balance(ctx: ReportContext) -> str:
     return text + ", ".join(parts) + "."
 
 
-def _par_index(ctx: ReportContext) -> str | None:
-    """The provincial PAR index: the year's rank is published the year after (DOMAIN §4)."""
-    values = dict(ctx.results.indicators)
-    rank, before = values.get("xep_hang_chi_so_cchc"), values.get("xep_hang_nam_truoc")
-    targets = [t for t in ctx.results.targets if t.unit == "rank"]
-    if not targets and rank is None and before is None:
-        return None
-    me, year = self_name(ctx.agency), ctx.period.year
-    if rank is not None:
-        text = f"Kết quả Chỉ số CCHC năm {year} đã được công bố: {me} xếp thứ {count(rank)}"
-        if before is not None:
-            text += f" (năm {year - 1} xếp thứ {count(before)})"
-        return text + "."
-    text = f"Kết quả Chỉ số CCHC năm {year} chưa được công bố"
-    if before is not None:
-        text += f"; năm {year - 1}, {me} xếp thứ {count(before)}"
-        last = ctx.previous_year
-        earlier = last.indicators.get("xep_hang_nam_truoc") if last is not None else None
-        if earlier is not None and earlier != before:
-            moved = int(earlier - before)  # a smaller place is better
-            way = "tăng" if moved > 0 else "giảm"
-            text += f" ({way} {count(abs(moved))} bậc so với năm {year - 2})"
-    if targets:
-        goal = lower_first(plan_value(targets[0]))
-        text += f"; năm {year}, {me} phấn đấu đạt chỉ tiêu của Kế hoạch ({goal})"
-    return text + "."
-
-
 def _comparison(ctx: ReportContext) -> str:
     """Last year beside this one: its tasks (this year's were just said), then the figures
     that moved, each once ("So với năm 2021, số hồ sơ TTHC tiếp nhận giảm 4,5%; …")."""
@@ -125,8 +97,7 @@ def _comparison(ctx: ReportContext) -> str:
                 f"{what} {said}" + ("" if label == f"năm {prev_year}" else f" so với {label}")
             )
     if moved:
-        sentences.append(f"So với năm {prev_year}, {'; '.join(moved)}.")
-    sentences.append("Số liệu thống kê của hai năm được so sánh tại Phụ lục II.")
+        sentences.append(f"So với năm {prev_year}, {'; '.join(moved)} (chi tiết tại Phụ lục II).")
     return " ".join(sentences)
 
 
@@ -140,13 +111,13 @@ def _annual(ctx: ReportContext) -> list[Block]:
     unfinished = [s for s in r.tasks if s.kind == "timed" and s.status != "done"]
     blocks: list[Block] = [
         Heading(f"3. Đánh giá kết quả thực hiện Kế hoạch CCHC năm {ctx.period.year}", 2),
-        *(body(t) for t in headline(ctx)),
+        # the tasks' balance is said once, in I.3; here the targets, the index, last year
         body(_targets_balance(ctx)),
     ]
     if unfinished:
         names = join_items([f"“{name_of(ctx, s)}” ({progress_words(s)})" for s in unfinished])
         blocks.append(body(f"Các nhiệm vụ chưa hoàn thành trong năm: {names}."))
-    par = _par_index(ctx)
+    par = par_index(ctx)
     if par:
         blocks.append(body(par))
     blocks.append(body(_comparison(ctx)))

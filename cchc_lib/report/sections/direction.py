@@ -15,7 +15,10 @@ from cchc_lib.report.words import (
     date_text,
     direction_config,
     join_items,
+    lower_first,
     on,
+    plan_value,
+    self_name,
     sentence_case,
 )
 
@@ -169,6 +172,48 @@ def by_area_table(ctx: ReportContext):
     return table((28, 9, 10, 8, 9, 9, 8, 10, 9), header, rows, "by-area", 11)
 
 
+def _rank_change(ctx: ReportContext, before: float) -> str:
+    """ "(tăng 01 bậc so với năm 2020)", from the rank last year's data gives for its year
+    before; "" when unknown or the same."""
+    last = ctx.previous_year or ctx.last_year
+    earlier = last.indicators.get("xep_hang_nam_truoc") if last is not None else None
+    if earlier is None or earlier == before:
+        return ""
+    moved = int(earlier - before)  # a smaller place is better
+    way = "tăng" if moved > 0 else "giảm"
+    return f" ({way} {count(abs(moved))} bậc so với năm {ctx.period.year - 2})"
+
+
+def par_index(ctx: ReportContext) -> str | None:
+    """The provincial PAR index: the year's rank is published the year after (DOMAIN §4), so
+    a report of the year says last year's, with its change, and the year's goal."""
+    values = dict(ctx.results.indicators)
+    rank, before = values.get("xep_hang_chi_so_cchc"), values.get("xep_hang_nam_truoc")
+    targets = [t for t in ctx.results.targets if t.unit == "rank"]
+    me, year = self_name(ctx.agency), ctx.period.year
+    if rank is not None:
+        text = f"Kết quả Chỉ số CCHC năm {year} đã được công bố: {me} xếp thứ {count(rank)}"
+        if before is not None:
+            text += f" (năm {year - 1} xếp thứ {count(before)})"
+        return text + "."
+    if not ctx.is_annual:  # during the year: last year's result once it is published
+        if before is None:
+            return None
+        return (
+            f"Kết quả Chỉ số CCHC năm {year - 1} đã được công bố: {me} xếp thứ "
+            f"{count(before)}{_rank_change(ctx, before)}."
+        )
+    if not targets and before is None:
+        return None
+    text = f"Kết quả Chỉ số CCHC năm {year} chưa được công bố"
+    if before is not None:
+        text += f"; năm {year - 1}, {me} xếp thứ {count(before)}{_rank_change(ctx, before)}"
+    if targets:
+        goal = lower_first(plan_value(targets[0]))
+        text += f"; năm {year}, {me} phấn đấu đạt chỉ tiêu của Kế hoạch ({goal})"
+    return text + "."
+
+
 def direction(ctx: ReportContext) -> Fragment:
     """I. Công tác chỉ đạo, điều hành CCHC."""
     r = ctx.results
@@ -189,4 +234,7 @@ def direction(ctx: ReportContext) -> Fragment:
         *(body(t) for t in headline(ctx)),
         by_area_table(ctx),
     ]
+    rank = par_index(ctx) if not ctx.is_annual else None  # the year's report says it in III.3
+    if rank:
+        blocks.append(body(rank))
     return Fragment(tuple(blocks))
