@@ -491,3 +491,13 @@ def test_last_years_rank_is_said_once_published(reports):
     year = text_of(reports["2022-Y"][1])
     assert year.count("Sở xếp thứ 15 (tăng 01 bậc so với năm 2020)") == 1
     assert year.count("Năm 2022, đã hoàn thành 14/14 nhiệm vụ có thời hạn") == 1  # I.3 only
+
+
+def test_opening_of_the_six_month_report(reports):
+    text = text_of(reports["2022-H1"][1])
+    assert (
+        "Thực hiện Kế hoạch số 520/KH-UBND ngày 24/12/2021 của UBND tỉnh và Kế hoạch số "
+        "93/KH-SCT ngày 19/01/2022 của Sở Công Thương về cải cách hành chính (CCHC) năm 2022, "
+        "Sở Công Thương báo cáo kết quả thực hiện công tác CCHC 6 tháng đầu năm 2022 (số liệu "
+        "tính từ ngày 15/12/2021 đến ngày 14/6/2022) như sau:"
+    ) in text

@@ -70,6 +70,30 @@ def test_opening_cites_the_basis_and_the_plan_with_the_data_window() -> None:
     )
 
 
+def test_a_blank_plan_number_is_the_one_its_issuing_task_cites() -> None:
+    """The signed plan's number, stamped by hand, is missing from its text; the completed task
+    that issued the plan cites it (same date, same kind of document)."""
+    p = with_meta(plan(TASKS), number="/KH-STN")
+    jan, feb, mar = tiny_months()
+
+    def with_result(text: str) -> str:
+        progress = tuple(
+            replace(x, status="done", result=text, completed_on=date(2022, 1, 10))
+            if x.task_id == "I.1.1"
+            else x
+            for x in mar.progress
+        )
+        months = (jan, feb, replace(mar, progress=progress))
+        return text_of(sections.header(tiny_context(months=months, the_plan=p)))
+
+    assert "Kế hoạch số 07/KH-STN ngày 10/01/2022" in with_result(
+        "Đã ban hành Kế hoạch số 07/KH-STN ngày 10/01/2022"
+    )
+    # another date, or another kind of document: the number stays to be filled in
+    for other in ("Đã ban hành Kế hoạch số 07/KH-STN ngày 12/01/2022", "Công văn số 07/STN-VP"):
+        assert "Kế hoạch số …/KH-STN ngày 10/01/2022" in with_result(other)
+
+
 def test_signature_and_default_recipients(report) -> None:
     assert text_of(report.signature()) == (
         "Nơi nhận: - UBND tỉnh; - Sở Nội vụ; - Lưu: VT. GIÁM ĐỐC Trần Văn Mẫu"

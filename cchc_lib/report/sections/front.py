@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cchc_lib.fmt import fmt_date_header
 from cchc_lib.report.context import ReportContext
 from cchc_lib.report.doc import DocHeader, DocumentInfo, Fragment, Paragraph, Signature
@@ -22,11 +24,33 @@ def _header_lines(ctx: ReportContext) -> tuple[str, ...]:
     return tuple(x.upper() for x in (ctx.parent, ctx.agency) if x)
 
 
+def _issued_number(ctx: ReportContext, suffix: str) -> str:
+    """The number the plan was issued under, when a completed task's result cites it: "Kế
+    hoạch số 93/KH-SCT ngày 19/01/2022" of the plan's own date and kind; "" otherwise."""
+    meta = ctx.plan.meta
+    if not meta.date or not suffix:
+        return ""
+    cited = re.compile(
+        rf"Kế hoạch số (\d+){re.escape(suffix)} ngày (\d{{1,2}})/(\d{{1,2}})/(\d{{4}})",
+        re.IGNORECASE,
+    )
+    for s in ctx.results.tasks:
+        if s.status != "done":
+            continue
+        for number, d, m, y in cited.findall(s.result):
+            if (int(y), int(m), int(d)) == (meta.date.year, meta.date.month, meta.date.day):
+                return number
+    return ""
+
+
 def plan_number(ctx: ReportContext) -> str:
-    """ "Kế hoạch số …/KH-SCT" (a number left blank in the signed plan is written "…")."""
+    """ "Kế hoạch số 93/KH-SCT"; a number left blank in the signed plan is the one a
+    completed task's result gives for it ("Đã ban hành Kế hoạch số 93/KH-SCT ngày
+    19/01/2022", the plan's date), else "…/KH-SCT", to fill in by hand."""
     number = (ctx.plan.meta.number or "").strip()
     if number and not any(ch.isdigit() for ch in number.split("/")[0]):
-        number = "…" + number
+        suffix = number[number.index("/") :] if "/" in number else ""
+        number = (_issued_number(ctx, suffix) or "…") + number
     return f"Kế hoạch số {number}" if number else "Kế hoạch"
 
 
