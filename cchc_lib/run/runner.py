@@ -155,17 +155,20 @@ def _warm_renderer(formats: Sequence[str]) -> threading.Thread:
     Errors are left for the export step, which raises them with their report.
 
     What the execution imports (papermill, nbclient, jupyter_client, nbformat, traitlets) is
-    imported here first, in the calling thread: nbconvert imports some of the same modules,
-    and two threads importing one package at once can meet in Python's import locks, which
-    then hand one of them a partly initialised module ("cannot import name
+    imported in the calling thread before the thread imports nbconvert, which shares some of
+    those modules: two threads importing one package at once can meet in Python's import
+    locks, which then hand one of them a partly initialised module ("cannot import name
     'AsyncKernelManager' from partially initialized module 'jupyter_client.manager'"; seen
-    with no cached bytecode, as on a fresh machine).
+    with no cached bytecode, as on a fresh machine). WeasyPrint, which shares none of them,
+    loads meanwhile.
     """
-    import papermill  # noqa: F401  # before the thread: see above
-    import papermill.execute  # noqa: F401
+    executing = threading.Event()
 
     def warm() -> None:
         with suppress(Exception):
+            if "pdf" in formats:
+                import weasyprint  # noqa: F401  # the bulk of the wait; no module in common
+            executing.wait(timeout=60)
             from cchc_lib.report import render
 
             render._exporter()
@@ -174,6 +177,11 @@ def _warm_renderer(formats: Sequence[str]) -> threading.Thread:
 
     thread = threading.Thread(target=warm, name="cchc-warm-renderer", daemon=True)
     thread.start()
+    try:
+        import papermill  # noqa: F401  # what the execution needs, before nbconvert: see above
+        import papermill.execute  # noqa: F401
+    finally:
+        executing.set()
     return thread
 
 
