@@ -89,7 +89,7 @@ ANNEX_I = "Phụ lục I TIẾN ĐỘ"
 HEADLINES = {
     "2022-H1": (
         "Tính đến ngày 14/6/2022, trong 14 nhiệm vụ có thời hạn, có 05 nhiệm vụ đã đến hạn "
-        "(đúng hạn 03, quá hạn chưa hoàn thành 02); 01 nhiệm vụ đến hạn trước ngày 30/6/2022 "
+        "(hoàn thành đúng hạn 03, quá hạn 02); 01 nhiệm vụ đến hạn trước ngày 30/6/2022 "
         "(đang thực hiện 01); "
         "08 nhiệm vụ chưa đến hạn (đang thực hiện 07, chưa triển khai 01). 18 nhiệm vụ thường "
         "xuyên được triển khai theo kế hoạch."
@@ -258,8 +258,8 @@ def test_annual_extras(reports):
     )
     assert (
         "Kết quả Chỉ số CCHC năm 2022 chưa được công bố; năm 2021, Sở xếp thứ 15 (tăng 01 bậc "
-        "so với năm 2020); năm 2022, Sở phấn đấu đạt chỉ tiêu của Kế hoạch (tăng ít nhất 03 "
-        "bậc, phấn đấu 05 bậc)." in text
+        "so với năm 2020); chỉ tiêu của Kế hoạch năm 2022: tăng ít nhất 03 bậc, phấn đấu 05 "
+        "bậc." in text
     )
     assert "3. Đánh giá kết quả" not in text_of(reports["2022-Q3"][1])
 
@@ -484,7 +484,7 @@ def test_last_years_rank_is_said_once_published(reports):
     """Published in the spring: not in Q1 (the workbooks leave it blank until April), in H1
     and Q3 in section I, in the year's report with the aim (III.3)."""
     said = (
-        "Kết quả Chỉ số CCHC năm 2021 đã được công bố: Sở xếp thứ 15 (tăng 01 bậc so với năm 2020)."
+        "Năm 2021, Chỉ số CCHC của Sở xếp thứ 15 (tăng 01 bậc so với năm 2020)."
     )
     assert said in text_of(reports["2022-H1"][1]) and said in text_of(reports["2022-Q3"][1])
     assert "Chỉ số CCHC năm 2021" not in text_of(reports["2022-Q1"][1])
@@ -501,3 +501,17 @@ def test_opening_of_the_six_month_report(reports):
         "Sở Công Thương báo cáo kết quả thực hiện công tác CCHC 6 tháng đầu năm 2022 (số liệu "
         "tính từ ngày 15/12/2021 đến ngày 14/6/2022) như sau:"
     ) in text
+
+
+def test_appendix_rows_and_cells_as_an_office_fills_them(reports):
+    year = text_of(reports["2022-Y"][1])
+    annex_1 = year[year.find(ANNEX_I) : year.find("Phụ lục II SỐ LIỆU")]
+    # at year end recurring work is done all year, not "under way"
+    assert "Thực hiện thường xuyên" in annex_1 and "Đang thực hiện" not in annex_1
+    for code in ("2022-Q1", "2022-H1", "2022-Y"):
+        text = text_of(reports[code][1])
+        annex_2 = text[text.find("Phụ lục II SỐ LIỆU") :]
+        # this year's rank is not published: no row of dashes for it
+        assert "Xếp hạng Chỉ số CCHC của cơ quan" not in annex_2
+        # rates with one decimal throughout the column
+        assert not re.search(r"(?<![\d,])\d{1,2}% ", annex_2.split("2. Kết quả thực hiện")[0])

@@ -65,9 +65,15 @@ def _linked(
         **_ratio_parts(link, values),
     }
     met = actual is not None and _meets(actual, measure.comparator, measure.value)
+    if actual is None and measure.unit == "rank":
+        # a rank is published the year after (DOMAIN §4): not known, in every period
+        return TargetResult(**base, **info, actual=None, met=None, status="unknown")
     if link.yearly and not period.is_year_end and not (met and measure.comparator != "<="):
-        # judged at year end; before that, progress on the year to date — unless already met
-        return TargetResult(**base, **info, actual=actual, met=None, status="in_progress")
+        # judged at year end; before that, progress on the year to date — unless already met;
+        # a count still at nothing has not been started ("Sở chưa tổ chức kiểm tra …")
+        nothing = actual == 0 and measure.comparator in (">=", ">") and measure.unit != "%"
+        status = "not_started" if nothing else "in_progress"
+        return TargetResult(**base, **info, actual=actual, met=None, status=status)
     if actual is None:
         # a rank is published the year after (DOMAIN §4): not known, rather than missing
         status = "unknown" if measure.unit == "rank" else "no_data"

@@ -86,7 +86,9 @@ def overdue_lines(ctx) -> list[str]:
         if st.timeliness != "overdue":
             continue
         task = ctx.plan.task(st.task_id)
-        pct = f", mới đạt {fmt_number(st.percent, 0)}%" if st.percent else ""
+        pct = (
+            f", đạt khoảng {fmt_number(st.percent, 0)}% khối lượng công việc" if st.percent else ""
+        )
         lines.append(
             f"- Nhiệm vụ “{name_of(ctx, st)}” ({lead_of(task)} chủ trì; thời hạn: "
             f"{lower_first(task.deadline.raw)}) đã quá hạn nhưng chưa hoàn thành{pct}."

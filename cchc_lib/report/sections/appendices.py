@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cchc_lib.catalog import plan_catalog
-from cchc_lib.fmt import fmt_number, fmt_pct, shown_difference
+from cchc_lib.fmt import fmt_number, shown_difference
 from cchc_lib.indicators import RATES, TaskState, compare
 from cchc_lib.indicators.load import Comparison
 from cchc_lib.report.context import ReportContext
@@ -44,7 +44,9 @@ def _appendix_head(ctx: ReportContext, label: str, title: str, orientation: str)
     ]
 
 
-def _progress_cell(s: TaskState) -> str:
+def _progress_cell(s: TaskState, year_end: bool = False) -> str:
+    if year_end and s.kind == "recurring" and s.status == "in_progress":
+        return "Thực hiện thường xuyên"  # at year end recurring work is not "under way"
     text = term(s)
     if (
         s.status == "in_progress"
@@ -82,7 +84,7 @@ def _task_row(ctx: ReportContext, s: TaskState, number: str) -> Row:
             Cell.of(task.task.strip()),
             Cell.of(lead_of(task)),
             Cell.of(task.deadline.raw),
-            Cell.of(_progress_cell(s)),
+            Cell.of(_progress_cell(s, ctx.is_annual)),
             Cell.of(date_text(s.completed_on) if s.completed_on else "", align="center"),
             Cell.of(first_sentence(result, 260) if result else ""),
         )
@@ -136,7 +138,14 @@ def _change(value: float | None, pct: bool = False, rank: bool = False) -> str:
         n = -round(value)
         return f"Tăng {n} bậc" if n > 0 else ("Giữ nguyên" if n == 0 else f"Giảm {-n} bậc")
     sign = "+" if value > 0 else ("−" if value < 0 else "")
-    return f"{sign}{fmt_number(abs(value), 1)}{' điểm %' if pct else ''}"
+    return f"{sign}{fmt_number(abs(value), 1, keep_zeros=pct)}{' điểm %' if pct else ''}"
+
+
+def _pct_cell(value: float | None) -> str:
+    """A rate in a column of rates: one decimal throughout ("68,0%" beside "67,7%")."""
+    if value is None:
+        return "—"
+    return "100%" if value == 100 else fmt_number(value, 1, keep_zeros=True) + "%"
 
 
 def _columns(ctx: ReportContext) -> list[tuple[str, Comparison]]:
@@ -161,9 +170,11 @@ def _statistics_rows(ctx: ReportContext, others: list[tuple[str, Comparison]]) -
 
     def add(code: str, name: str, unit: str, pct: bool, rank: bool = False) -> None:
         nonlocal stt
+        if current[code].current is None and all(rows[code].previous is None for rows in other):
+            return  # nothing in any column (a rank not yet published): no row of "—"
         since_start = code in catalog and catalog[code].since_year_start
         stt += 1
-        show = (lambda v: fmt_pct(v) or "—") if pct else (lambda v: value_text(code, v))
+        show = (lambda v: _pct_cell(v)) if pct else (lambda v: value_text(code, v))
         cells: list[Cell] = [
             Cell.of(str(stt), align="center"),
             Cell.of(name),
@@ -273,7 +284,7 @@ def appendix_dossiers(ctx: ReportContext) -> Fragment:
     blocks = _appendix_head(ctx, "Phụ lục III", title, "landscape")
     p = ctx.period
     blocks += [
-        Paragraph.of(f"({FORM_NAME}, {lower_first(FORM_BASIS)})", style="center"),
+        Paragraph.of(f"({FORM_NAME}, {lower_first(FORM_BASIS)})", style="appendix-subtitle"),
         Paragraph.of(
             f"Số liệu tính từ {on(p.start)} đến {on(p.end)}, tổng hợp từ Hệ thống thông tin "
             "giải quyết thủ tục hành chính của tỉnh. Đơn vị tính: hồ sơ.",

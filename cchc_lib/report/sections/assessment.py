@@ -13,7 +13,7 @@ from cchc_lib.report.draft import (
     narrative_text,
     overdue_lines,
 )
-from cchc_lib.report.sections.common import body, item, name_of, paragraphs, progress_words
+from cchc_lib.report.sections.common import body, item, lead, name_of, paragraphs, progress_words
 from cchc_lib.report.sections.direction import par_index
 from cchc_lib.report.sections.tasks import changes
 from cchc_lib.report.words import count, join_items, self_name
@@ -34,7 +34,7 @@ def _weaknesses(ctx: ReportContext) -> list[Block]:
     blocks: list[Block] = list(paragraphs(text))
     facts = overdue_lines(ctx)
     if facts:  # the analyst's text, and the facts it may leave out
-        blocks.append(body("Các nhiệm vụ quá hạn, chưa hoàn thành:", generated=True))
+        blocks.append(lead("Các nhiệm vụ quá hạn, chưa hoàn thành:", generated=True))
         blocks += [item(f, generated=True) for f in facts]
     return blocks
 

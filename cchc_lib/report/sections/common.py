@@ -74,11 +74,12 @@ def term(s: TaskState) -> str:
 
 
 def progress_words(s: TaskState) -> str:
-    """A task not done, in words: "đạt 60%", "chưa triển khai", "đang thực hiện"."""
+    """A task not done, in words: "đang thực hiện, đạt khoảng 60% khối lượng công việc",
+    "chưa triển khai", "đang thực hiện"."""
     if s.status == "not_started" or not s.source_month:
         return "chưa triển khai"
     if s.kind == "timed" and s.percent is not None and 0 < s.percent < 100:
-        return f"đạt {fmt_number(s.percent, 0)}%"
+        return f"đang thực hiện, đạt khoảng {fmt_number(s.percent, 0)}% khối lượng công việc"
     return "đang thực hiện"
 
 

@@ -68,9 +68,10 @@ def headline(ctx: ReportContext) -> list[str]:
         return out
     parts = [f"Tính đến {on(ctx.period.end)}, trong {count(s.timed)} nhiệm vụ có thời hạn"]
     if s.timed_due:
-        due = [f"đúng hạn {count(s.timed_due_on_time)}"] if s.timed_due_on_time else []
-        due += [f"chậm {count(s.timed_due_late)}"] if s.timed_due_late else []
-        due += [f"quá hạn chưa hoàn thành {count(s.timed_overdue)}"] if s.timed_overdue else []
+        # the status terms of the table's columns (DOMAIN §4)
+        due = [f"hoàn thành đúng hạn {count(s.timed_due_on_time)}"] if s.timed_due_on_time else []
+        due += [f"hoàn thành chậm {count(s.timed_due_late)}"] if s.timed_due_late else []
+        due += [f"quá hạn {count(s.timed_overdue)}"] if s.timed_overdue else []
         parts.append(f"có {count(s.timed_due)} nhiệm vụ đã đến hạn ({', '.join(due)})")
     else:
         parts.append("chưa có nhiệm vụ nào đến hạn")
@@ -123,8 +124,8 @@ _COLUMNS = (
     ("on_time", "Hoàn thành đúng hạn"),
     ("late", "Hoàn thành chậm"),
     ("overdue", "Quá hạn"),
-    ("open", "Đang thực hiện (chưa đến hạn)"),
-    ("idle", "Chưa triển khai (chưa đến hạn)"),
+    ("open", "Đang thực hiện"),
+    ("idle", "Chưa triển khai"),
 )
 
 
@@ -200,8 +201,8 @@ def par_index(ctx: ReportContext) -> str | None:
         if before is None:
             return None
         return (
-            f"Kết quả Chỉ số CCHC năm {year - 1} đã được công bố: {me} xếp thứ "
-            f"{count(before)}{_rank_change(ctx, before)}."
+            f"Năm {year - 1}, Chỉ số CCHC của {me} xếp thứ {count(before)}"
+            f"{_rank_change(ctx, before)}."
         )
     if not targets and before is None:
         return None
@@ -210,7 +211,7 @@ def par_index(ctx: ReportContext) -> str | None:
         text += f"; năm {year - 1}, {me} xếp thứ {count(before)}{_rank_change(ctx, before)}"
     if targets:
         goal = lower_first(plan_value(targets[0]))
-        text += f"; năm {year}, {me} phấn đấu đạt chỉ tiêu của Kế hoạch ({goal})"
+        text += f"; chỉ tiêu của Kế hoạch năm {year}: {goal}"
     return text + "."
 
 

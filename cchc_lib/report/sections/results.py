@@ -114,7 +114,7 @@ def _target_item(t: TargetResult) -> Paragraph:
     if t.judged_from:
         detail = ""
         if t.status == "overdue":  # a target is not "overdue": its task is
-            said = "chưa hoàn thành (nhiệm vụ thực hiện chỉ tiêu đã quá hạn)"
+            said = "quá hạn (nhiệm vụ thực hiện chỉ tiêu chưa hoàn thành)"
     elif t.status in ("met", "not_met") and actual:
         detail = f" ({actual}; kế hoạch: {lower_first(plan_value(t))})"
     elif actual and t.actual is not None:

@@ -54,8 +54,9 @@ def _recurring(ctx: ReportContext, states: Sequence[TaskState]) -> list[Block]:
     n = len(recurring) - len(idle)
     if results:
         items = [lower_first(r) for r in results[:4]]
-        if monthly:  # "hằng tháng lồng ghép …; đăng tin, bài …" (the monthly ones come first)
-            items[0] = f"hằng tháng {items[0]}"
+        k = min(len(monthly), len(items))
+        if k:  # "hằng tháng lồng ghép … và đăng tin, bài …" (the monthly ones come first)
+            items[:k] = [f"hằng tháng {join_items(items[:k])}"]
         said = "; ".join(items)
         text = f"Các nhiệm vụ thường xuyên được triển khai theo kế hoạch: {said}"
     elif n and len(recurring) <= 2 and sum(len(name_of(ctx, s)) for s in recurring) <= 160:
