@@ -483,9 +483,7 @@ def test_counts_from_the_year_start_are_not_set_beside_last_years_quarter(report
 def test_last_years_rank_is_said_once_published(reports):
     """Published in the spring: not in Q1 (the workbooks leave it blank until April), in H1
     and Q3 in section I, in the year's report with the aim (III.3)."""
-    said = (
-        "Năm 2021, Chỉ số CCHC của Sở xếp thứ 15 (tăng 01 bậc so với năm 2020)."
-    )
+    said = "Năm 2021, Chỉ số CCHC của Sở xếp thứ 15 (tăng 01 bậc so với năm 2020)."
     assert said in text_of(reports["2022-H1"][1]) and said in text_of(reports["2022-Q3"][1])
     assert "Chỉ số CCHC năm 2021" not in text_of(reports["2022-Q1"][1])
     year = text_of(reports["2022-Y"][1])
