@@ -249,7 +249,10 @@ def appendix_statistics(ctx: ReportContext) -> Fragment:
     header = [first]
     if others:
         header.append(head_row(*(x for _ in others for x in ("Số liệu", "Tăng (+), giảm (−)"))))
-    widths = (7, 45, 12, 12) + (12, 12) * len(others)
+    # STT and the unit on one line, the name as wide as the figures allow
+    widths = {0: (7, 61, 14, 18), 1: (7, 45, 12, 12, 12, 12)}.get(
+        len(others), (7, 32, 10, 9, 10, 11, 10, 11)
+    )
     title = f"SỐ LIỆU THỐNG KÊ CẢI CÁCH HÀNH CHÍNH {ctx.period.label.upper()}"
     blocks = _appendix_head(ctx, "Phụ lục II", title, "portrait")
     blocks += [
