@@ -278,7 +278,8 @@ def figures_sentence(ctx: ReportContext, codes: Sequence[str]) -> Paragraph | No
         kind = catalog[code].kind if code in catalog else "stock"
         kinds.add(kind)
         total = ytd.get(code)
-        if kind == "flow" and total is not None and total != v:
+        said_whole = spec.get("of", "") in codes  # its whole's total was just given
+        if kind == "flow" and total is not None and total != v and not said_whole:
             notes.append(f"lũy kế từ đầu năm {count(total)}")
         plan = _plan_clause(ctx, targets.get(code), spec.get("plan_unit", ""))
         if plan:
