@@ -403,7 +403,7 @@ def _done_text(done: int, on_time: int, total: int, year_end: bool) -> str:
 def _late_text(overdue: int, late: int) -> str:
     """Overdue tasks; else those completed late; else the usual reservation."""
     if overdue:
-        return f"Còn {overdue:02d} nhiệm vụ chậm so với thời hạn của Kế hoạch"
+        return f"Còn {overdue:02d} nhiệm vụ quá hạn, chưa hoàn thành"
     if late:
         return f"Có {late:02d} nhiệm vụ hoàn thành chậm so với thời hạn của Kế hoạch"
     return "Các nhiệm vụ cơ bản đúng tiến độ nhưng chất lượng một số sản phẩm chưa cao"

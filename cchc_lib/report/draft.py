@@ -79,20 +79,23 @@ def draft_strengths(ctx) -> str:
     return "\n".join(lines)
 
 
-def overdue_lines(ctx) -> list[str]:
-    """One line per task overdue at the period end, naming its lead unit and progress."""
+def overdue_lines(ctx, *, listed: bool = False) -> list[str]:
+    """One line per task overdue at the period end, naming its lead unit and progress;
+    ``listed``: under a lead-in that already says they are overdue, so not said again."""
     lines = []
     for st in ctx.results.tasks:
         if st.timeliness != "overdue":
             continue
         task = ctx.plan.task(st.task_id)
-        pct = (
-            f", đạt khoảng {fmt_number(st.percent, 0)}% khối lượng công việc" if st.percent else ""
-        )
-        lines.append(
-            f"- Nhiệm vụ “{name_of(ctx, st)}” ({lead_of(task)} chủ trì; thời hạn: "
-            f"{lower_first(task.deadline.raw)}) đã quá hạn nhưng chưa hoàn thành{pct}."
-        )
+        done = f"đạt khoảng {fmt_number(st.percent, 0)}% khối lượng công việc" if st.percent else ""
+        when = f"{lead_of(task)} chủ trì; thời hạn: {lower_first(task.deadline.raw)}"
+        if listed:
+            lines.append(f"- “{name_of(ctx, st)}” ({when})" + (f": {done}." if done else "."))
+        else:
+            lines.append(
+                f"- Nhiệm vụ “{name_of(ctx, st)}” ({when}) đã quá hạn nhưng chưa hoàn thành"
+                + (f", {done}." if done else ".")
+            )
     return lines
 
 

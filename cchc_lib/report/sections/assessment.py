@@ -32,7 +32,7 @@ def _weaknesses(ctx: ReportContext) -> list[Block]:
     if not text:
         return list(paragraphs(draft_weaknesses(ctx), generated=True))
     blocks: list[Block] = list(paragraphs(text))
-    facts = overdue_lines(ctx)
+    facts = overdue_lines(ctx, listed=True)
     if facts:  # the analyst's text, and the facts it may leave out
         blocks.append(lead("Các nhiệm vụ quá hạn, chưa hoàn thành:", generated=True))
         blocks += [item(f, generated=True) for f in facts]
