@@ -152,7 +152,9 @@ def _area(ctx: ReportContext, n: int, code: str, title: str, chart_no: list[int]
     cfg = area_config(title)
     blocks: list[Block] = [Heading(f"{n}. {sentence_case(title)}", 2)]
     blocks += task_blocks(ctx, [s for s in r.tasks if s.area == code])
-    figures = figures_sentence(ctx, cfg.get("indicators", []))
+    targets = area_targets(ctx, code)
+    listed = frozenset(t.link_id for t in targets if t.link_id)
+    figures = figures_sentence(ctx, cfg.get("indicators", []), listed)
     if figures is not None:
         blocks.append(figures)
     if cfg.get("dossiers"):
@@ -170,7 +172,6 @@ def _area(ctx: ReportContext, n: int, code: str, title: str, chart_no: list[int]
             )
             if fig is not None:
                 blocks.append(fig)
-    targets = area_targets(ctx, code)
     if targets:
         blocks.append(Paragraph.of("Kết quả thực hiện các chỉ tiêu:", style="lead"))
         blocks += [_target_item(t) for t in targets]

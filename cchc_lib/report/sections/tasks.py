@@ -253,8 +253,11 @@ def _row_tasks(ctx: ReportContext, t: TargetResult) -> list[str]:
     ]
 
 
-def figures_sentence(ctx: ReportContext, codes: Sequence[str]) -> Paragraph | None:
-    """The area's figures in one sentence, with the plan's level where a target names it."""
+def figures_sentence(
+    ctx: ReportContext, codes: Sequence[str], listed: frozenset[str] = frozenset()
+) -> Paragraph | None:
+    """The area's figures in one sentence, with the plan's level where a target names it
+    (unless that target is ``listed`` right after, with its level and its judgement)."""
     from cchc_lib.catalog import plan_catalog
 
     phrases = report_config().get("phrases", {})
@@ -281,7 +284,11 @@ def figures_sentence(ctx: ReportContext, codes: Sequence[str]) -> Paragraph | No
         said_whole = spec.get("of", "") in codes  # its whole's total was just given
         if kind == "flow" and total is not None and total != v and not said_whole:
             notes.append(f"lũy kế từ đầu năm {count(total)}")
-        plan = _plan_clause(ctx, targets.get(code), spec.get("plan_unit", ""))
+        plan = (
+            ""
+            if code in listed
+            else _plan_clause(ctx, targets.get(code), spec.get("plan_unit", ""))
+        )
         if plan:
             notes.append(plan)
         clauses.append(text + (f" ({'; '.join(notes)})" if notes else ""))
