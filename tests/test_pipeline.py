@@ -117,20 +117,25 @@ def test_fonts_embedded_and_cover_the_text(project):
     assert not missing, missing
 
 
-def test_failed_run_keeps_earlier_report(project, capsys):
+def _run_with(project, path, content: bytes) -> int:
+    """``cchc run parameters/2022-Q1.yaml`` in ``project`` with ``path`` holding ``content``
+    for the run (restored after it)."""
     import os
 
-    out = project / "output" / "2022"
-    before = (out / "2022-Q1.pdf").read_bytes()
-    broken = project / "data" / "2022" / "2022-02.xlsx"
-    saved = broken.read_bytes()
-    broken.write_bytes(b"not a workbook")
+    saved = path.read_bytes()
+    path.write_bytes(content)
     os.chdir(project)
     try:
-        code = cli.main(["run", "parameters/2022-Q1.yaml"])
+        return cli.main(["run", "parameters/2022-Q1.yaml"])
     finally:
         os.chdir(ROOT)
-        broken.write_bytes(saved)
+        path.write_bytes(saved)
+
+
+def test_failed_run_keeps_earlier_report(project, capsys):
+    out = project / "output" / "2022"
+    before = (out / "2022-Q1.pdf").read_bytes()
+    code = _run_with(project, project / "data" / "2022" / "2022-02.xlsx", b"not a workbook")
     assert code == 1
     err = capsys.readouterr().err
     assert "2022-Q1" in err and "2022-02.xlsx" in err and "Traceback" not in err
@@ -139,25 +144,19 @@ def test_failed_run_keeps_earlier_report(project, capsys):
 
 
 def test_contradictions_are_told_in_the_run_summary_never_in_the_report(project, capsys):
-    import os
+    import io
 
     import openpyxl
 
     march = project / "data" / "2022" / "2022-03.xlsx"
-    saved = march.read_bytes()
     wb = openpyxl.load_workbook(march)
     ws = wb["Tiến độ"]
     row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value == "I.1.1")
     assert ws.cell(row, 5).value == "Hoàn thành"
     ws.cell(row, 8).value = "Đang thực hiện, chờ lãnh đạo ký"
-    wb.save(march)
-    os.chdir(project)
-    try:
-        code = cli.main(["run", "parameters/2022-Q1.yaml"])
-    finally:
-        os.chdir(ROOT)
-        march.write_bytes(saved)
-    assert code == 0
+    edited = io.BytesIO()
+    wb.save(edited)
+    assert _run_with(project, march, edited.getvalue()) == 0
     out = capsys.readouterr().out
     assert "Cần kiểm tra trước khi ký báo cáo 2022-Q1 (1):" in out
     assert "2022-03.xlsx" in out and "I.1.1" in out and "Đang thực hiện, chờ" in out
