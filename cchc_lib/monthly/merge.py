@@ -153,13 +153,13 @@ def _blank_required(
             out.problems.append(
                 Problem(
                     f.source,
-                    f"chưa ghi giá trị chỉ số bắt buộc {code} ({name}) của tháng {f.month}",
+                    f"chưa ghi giá trị chỉ số bắt buộc {code} ({name}) của tháng {f.month}: "
+                    "ô giá trị để trống",
                     "ghi số liệu của tháng (ghi 0 nếu trong tháng không phát sinh); ô để trống "
                     "không được coi là 0",
                     sheet=f.figures.sheet or SHEET_INDICATORS,
                     row=f.figures.rows[code],
                     column=_VALUE,
-                    value=code,
                 )
             )
         expected = any(code in f.scope.indicators for f in files)
