@@ -329,16 +329,19 @@ def _indicators(
             "xep_hang_chi_so_cchc": None if m == 12 and rng.randint(3, 5) else None,
             "xep_hang_nam_truoc": rank_before if m >= 4 else None,
         }
-        # a dossier pending past its due date is pending too: received + carried = resolved +
-        # pending in time + pending overdue, and next month carries both
-        # (resolved next month, past its due date: late)
-        overdue = row["hs_qua_han_chua_giai_quyet"]
-        row["hs_dung_han"] -= overdue + carried_overdue
-        row["hs_tre_han"] += carried_overdue
-        pending += overdue
-        carried_overdue = overdue
+        pending, carried_overdue = _carry_overdue(row, pending, carried_overdue)
         months.append(row)
     return months
+
+
+def _carry_overdue(row: dict, pending: int, carried_overdue: int) -> tuple[int, int]:
+    """A dossier pending past its due date is pending too: received + carried = resolved +
+    pending in time + pending overdue, and next month carries both (resolved next month,
+    past its due date: late). Returns (pending carried to next month, of which overdue)."""
+    overdue = row["hs_qua_han_chua_giai_quyet"]
+    row["hs_dung_han"] -= overdue + carried_overdue
+    row["hs_tre_han"] += carried_overdue
+    return pending + overdue, overdue
 
 
 def _close_year(december: dict, closing: int) -> None:
