@@ -348,8 +348,8 @@ def measure(name: str, path: Path, timeout: float) -> dict | None:
         return {"seconds": None, "timeout": timeout, "peak_mb": None, "result": None}
     if out.returncode:
         err = out.stderr.strip().splitlines()[-1:] or ["?"]
-        if "ModuleNotFoundError" in err[0]:
-            return None  # an optional engine not installed
+        if err[0].startswith(("ModuleNotFoundError", "ImportError")):
+            return None  # an optional engine not installed (pandas says ImportError)
         raise SystemExit(f"{name} failed:\n{out.stderr[-3000:]}")
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return {

@@ -414,7 +414,7 @@ def test_the_parameters_cell_is_read_like_papermill_reads_it() -> None:
 
 
 def test_complete_derives_what_the_file_leaves_out(project: Path, declared: dict) -> None:
-    from cchc_lib.run.params import complete
+    from cchc_lib.run.derived import complete
 
     text = 'report: "2022-H1"\nplan: "data/plan/000_04455437811e3eec.txt"\n'
     params = complete(
@@ -437,7 +437,7 @@ def test_complete_derives_what_the_file_leaves_out(project: Path, declared: dict
 
 
 def test_complete_names_the_file_when_the_plan_is_unreadable(project: Path, declared: dict) -> None:
-    from cchc_lib.run.params import complete
+    from cchc_lib.run.derived import complete
 
     (project / "data" / "plan" / "hong.txt").write_text("không phải kế hoạch\n", "utf-8")
     params = parse(project, declared, 'plan: "data/plan/hong.txt"\n')
@@ -446,7 +446,7 @@ def test_complete_names_the_file_when_the_plan_is_unreadable(project: Path, decl
 
 
 def test_a_report_dated_outside_its_period_is_refused(project: Path, declared: dict) -> None:
-    from cchc_lib.run.params import complete
+    from cchc_lib.run.derived import complete
 
     q3 = EXAMPLE.replace('"2022-Q1"', '"2022-Q3"')  # still dated 14/3: the example
     params = parse_parameters(

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from cchc_lib.errors import ParameterError
 from cchc_lib.fmt import fmt_date, fmt_number
-from cchc_lib.run.params import ParametersFile, complete_batch, load_batch, parse_formats
+from cchc_lib.run.derived import complete_batch
+from cchc_lib.run.params import ParametersFile, load_batch, parse_formats
 
 if TYPE_CHECKING:
     from cchc_lib.run.results import ReportResult

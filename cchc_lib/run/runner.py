@@ -41,12 +41,13 @@ from filelock import FileLock, Timeout
 
 from cchc_lib.atomic import write_all
 from cchc_lib.errors import ParameterError, clip, describe_os_error, is_input_error
+from cchc_lib.run.derived import complete
 from cchc_lib.run.engine import CellExecutionFailed, Engine, KernelStartError, PapermillEngine
 from cchc_lib.run.inputs import fingerprint
 from cchc_lib.run.logs import SafeLog, log_line, open_log
 from cchc_lib.run.manifest import STEPS, Manifest, input_files
 from cchc_lib.run.outputs import clean_leftovers, publish
-from cchc_lib.run.params import ParametersFile, complete
+from cchc_lib.run.params import ParametersFile
 from cchc_lib.run.results import (
     FAILED,
     NOT_DUE,
