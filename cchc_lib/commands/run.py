@@ -24,6 +24,7 @@ from cchc_lib.errors import ParameterError
 from cchc_lib.fmt import fmt_date, fmt_number
 from cchc_lib.run.derived import complete_batch
 from cchc_lib.run.params import ParametersFile, load_batch, parse_formats
+from cchc_lib.run.yamlfile import show_path as _shown
 
 if TYPE_CHECKING:
     from cchc_lib.run.results import ReportResult
@@ -144,13 +145,6 @@ def _yaml_files(folder: str) -> list[Path]:
             "ví dụ parameters/2022-Q1.yaml."
         )
     return files
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _files_cell(result: ReportResult) -> str:
