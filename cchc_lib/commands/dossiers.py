@@ -9,8 +9,8 @@ import json
 import sys
 from pathlib import Path
 
+from cchc_lib.commands import add_period_arguments
 from cchc_lib.errors import CchcError
-from cchc_lib.periods import RULES
 
 MAX_SHOWN = 20
 
@@ -34,18 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="thư mục các tệp xuất hồ sơ (vd data/2022/ho-so, hoặc data/2022 nếu có thư mục "
         "ho-so bên trong), hoặc một tệp",
     )
-    p.add_argument(
-        "--period",
-        required=True,
-        help="kỳ báo cáo: 2022-Q1, 2022-H1, 2022-Q3, 2022-Y (hoặc 2022-Q2, 2022-9M, 2022-03, …)",
-    )
-    p.add_argument(
-        "--rule",
-        choices=tuple(RULES),
-        default="official",
-        help="cách tính kỳ: official (15 tháng trước – 14 tháng cuối kỳ, mặc định) "
-        "hoặc calendar (tháng dương lịch)",
-    )
+    add_period_arguments(p)
     p.add_argument(
         "--by",
         choices=("linh_vuc", "thu_tuc", "don_vi"),

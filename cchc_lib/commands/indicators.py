@@ -7,9 +7,9 @@ import json
 import sys
 
 from cchc_lib.catalog import load_catalog
+from cchc_lib.commands import add_period_arguments
 from cchc_lib.fmt import fmt_date, fmt_int, fmt_value
 from cchc_lib.indicators import RATES, TIMELINESS, Results, to_json
-from cchc_lib.periods import RULES
 from cchc_lib.report.words import actual_value, clip, plan_value
 
 
@@ -24,18 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--plan", required=True, help="tệp kế hoạch (.txt hoặc .docx)")
     p.add_argument("--data", required=True, help="thư mục các tệp số liệu YYYY-MM.xlsx")
-    p.add_argument(
-        "--period",
-        required=True,
-        help="kỳ báo cáo: 2022-Q1, 2022-H1, 2022-Q3, 2022-Y (hoặc 2022-Q2, 2022-9M, 2022-03, …)",
-    )
-    p.add_argument(
-        "--rule",
-        choices=tuple(RULES),
-        default="official",
-        help="cách tính kỳ: official (15 tháng trước – 14 tháng cuối kỳ, mặc định) "
-        "hoặc calendar (tháng dương lịch)",
-    )
+    add_period_arguments(p)
     p.add_argument("--format", choices=("text", "json"), default="text", help="định dạng kết quả")
     p.set_defaults(func=cmd_indicators)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from cchc_lib.commands import add_period_arguments
 from cchc_lib.errors import CchcError
-from cchc_lib.periods import RULES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,8 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--plan", required=True, help="tệp kế hoạch (.txt hoặc .docx)")
     p.add_argument("--data", required=True, help="thư mục số liệu của năm (vd data/2022)")
-    p.add_argument("--period", required=True, help="kỳ báo cáo: 2022-Q1, 2022-H1, 2022-03, …")
-    p.add_argument("--rule", choices=tuple(RULES), default="official", help="cách tính kỳ")
+    add_period_arguments(
+        p, period_help="kỳ báo cáo: 2022-Q1, 2022-H1, 2022-03, …", rule_help="cách tính kỳ"
+    )
     p.add_argument(
         "--today",
         help="ngày xem tình hình, YYYY-MM-DD (mặc định: hôm nay); các tháng chưa bắt đầu bị bỏ qua",

@@ -439,27 +439,43 @@ def _rows(y: _Year, procs: list[dict], prefix: str) -> list[list[object]]:
             )
         else:
             status = "Đã xử lý xong"
-        name, address, phone = _person(rng)
         rows.append(
-            [
+            _row(
                 i,
                 number,
-                p["name"],
-                p["code"],
-                p["field"],
-                p["unit"],
-                name,
-                address,
-                phone,
+                p,
+                _person(rng),
                 _CHANNEL[d.kenh],
                 received,
                 due,
                 result,
                 returned,
                 status,
-            ]
+            )
         )
     return rows
+
+
+def _row(
+    i: int,
+    number: str,
+    procedure: dict,
+    person: tuple[str, str, str],
+    channel: str,
+    *dates_and_status: object,
+) -> list[object]:
+    """One export row in :data:`HEADER`'s order (received, due, result, returned, status)."""
+    return [
+        i,
+        number,
+        procedure["name"],
+        procedure["code"],
+        procedure["field"],
+        procedure["unit"],
+        *person,
+        channel,
+        *dates_and_status,
+    ]
 
 
 def _left_out(y: _Year, rows: list[list[object]], procs: list[dict], prefix: str) -> None:
@@ -473,27 +489,10 @@ def _left_out(y: _Year, rows: list[list[object]], procs: list[dict], prefix: str
         withdrawn = j % 3 == 0
         status = "Công dân rút hồ sơ" if withdrawn else "Không được tiếp nhận"
         due = datetime.combine(_work_days(r, 10), time(17, 0)) if withdrawn else None
-        name, address, phone = _person(rng)
+        person = _person(rng)
         number = f"{prefix}-{r:%y%m%d}-{9000 + j:04d}"
-        rows.append(
-            [
-                0,
-                number,
-                p["name"],
-                p["code"],
-                p["field"],
-                p["unit"],
-                name,
-                address,
-                phone,
-                rng.choice(list(_CHANNEL.values())),
-                _stamp(rng, r),
-                due,
-                None,
-                None,
-                status,
-            ]
-        )
+        channel = rng.choice(list(_CHANNEL.values()))
+        rows.append(_row(0, number, p, person, channel, _stamp(rng, r), due, None, None, status))
     rows.sort(key=lambda row: (str(row[10]), str(row[1])))
     for i, row in enumerate(rows, start=1):
         row[0] = i

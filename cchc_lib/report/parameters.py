@@ -88,6 +88,20 @@ def _lines(values: Any) -> list[str]:
     return [str(v).strip() for v in values or () if v is not None and str(v).strip()]
 
 
+def _file_or_plan(
+    values: Mapping[str, Any], key: str, planned: str | None, what: str, out: dict, src: dict
+) -> bool:
+    """``key`` from the file when given, else the plan's value (its source naming ``what``);
+    False when neither has it."""
+    if _given(values.get(key)):
+        out[key], src[key] = str(values[key]).strip(), FROM_FILE
+    elif planned:
+        out[key], src[key] = planned, f"{FROM_PLAN} ({what})"
+    else:
+        return False
+    return True
+
+
 def _signature(values: Mapping[str, Any], meta: Any, out: dict, src: dict, problems: list) -> None:
     """The signature block (title lines) comes whole from the file or whole from the plan."""
     if any(_given(values.get(k)) for k in SIGNATURE_KEYS):
@@ -114,11 +128,7 @@ def _signature(values: Mapping[str, Any], meta: Any, out: dict, src: dict, probl
             )
     out.update(signer_title=title, signer_position=position, signer_lines=lines)
     src.update(dict.fromkeys(SIGNATURE_KEYS, origin))
-    if _given(values.get("signer_name")):
-        out["signer_name"], src["signer_name"] = str(values["signer_name"]).strip(), FROM_FILE
-    elif meta.signer_name:
-        out["signer_name"], src["signer_name"] = meta.signer_name, f"{FROM_PLAN} (người ký)"
-    else:
+    if not _file_or_plan(values, "signer_name", meta.signer_name, "người ký", out, src):
         problems.append(
             'Khóa "signer_name" không có trong tệp tham số và kế hoạch không ghi tên người ký. '
             'Cách sửa: ghi signer_name: "Họ và tên người ký".'
@@ -126,11 +136,7 @@ def _signature(values: Mapping[str, Any], meta: Any, out: dict, src: dict, probl
 
 
 def _agencies(values: Mapping[str, Any], meta: Any, out: dict, src: dict, problems: list) -> None:
-    if _given(values.get("agency")):
-        out["agency"], src["agency"] = str(values["agency"]).strip(), FROM_FILE
-    elif meta.agency:
-        out["agency"], src["agency"] = meta.agency, f"{FROM_PLAN} (tên cơ quan ban hành)"
-    else:
+    if not _file_or_plan(values, "agency", meta.agency, "tên cơ quan ban hành", out, src):
         problems.append(
             'Khóa "agency" không có trong tệp tham số và kế hoạch không ghi tên cơ quan. '
             'Cách sửa: ghi agency: "Tên cơ quan" (ví dụ "Sở Công Thương").'

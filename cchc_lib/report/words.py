@@ -98,13 +98,19 @@ def actual_value(t: TargetResult) -> str:
     if t.unit == "rank" and t.comparator == "<=":
         return f"Xếp thứ {fmt_int(t.actual)}"
     if t.unit == "rank":
-        n = t.actual
-        return (
-            f"Tăng {fmt_int(n)} bậc"
-            if n > 0
-            else ("Giữ nguyên" if n == 0 else f"Giảm {fmt_int(-n)} bậc")
-        )
+        return places_moved(t.actual)
     return fmt_int(t.actual)
+
+
+def places_moved(n: float) -> str:
+    """A change of places on a ranking, up being better: "Tăng 3 bậc", "Giữ nguyên",
+    "Giảm 1 bậc"."""
+    n = round(n)
+    return (
+        f"Tăng {fmt_int(n)} bậc"
+        if n > 0
+        else ("Giữ nguyên" if n == 0 else f"Giảm {fmt_int(-n)} bậc")
+    )
 
 
 def gap_text(t: TargetResult) -> str:

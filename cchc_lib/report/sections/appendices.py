@@ -27,6 +27,7 @@ from cchc_lib.report.words import (
     join_items,
     lower_first,
     on,
+    places_moved,
     result_text,
     sentence_case,
 )
@@ -135,8 +136,7 @@ def _change(value: float | None, pct: bool = False, rank: bool = False) -> str:
     if value is None:
         return "—"
     if rank:  # a smaller place is better: 15th after 16th is up one place
-        n = -round(value)
-        return f"Tăng {n} bậc" if n > 0 else ("Giữ nguyên" if n == 0 else f"Giảm {-n} bậc")
+        return places_moved(-value)
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     return f"{sign}{fmt_number(abs(value), 1, keep_zeros=pct)}{' điểm %' if pct else ''}"
 

@@ -25,6 +25,7 @@ from cchc_lib.report.words import (
     first_sentence,
     lower_first,
     on,
+    places_moved,
     plan_value,
     result_text,
 )
@@ -209,8 +210,7 @@ def actual_words(t: TargetResult, prose: bool = False) -> str:
             return f"{out}, {fmt_pct(t.actual)}" if prose else f"{out} ({fmt_pct(t.actual)})"
         return fmt_pct(t.actual)
     if t.unit == "rank":
-        n = int(t.actual)
-        return f"Tăng {n} bậc" if n > 0 else ("Giữ nguyên" if n == 0 else f"Giảm {-n} bậc")
+        return places_moved(int(t.actual))
     return number(t.actual)
 
 
